@@ -1,0 +1,1 @@
+"""Parse semantics: no HTTP and no database code lives here."""

@@ -1,0 +1,1 @@
+"""Storage adapters behind one contract (see base.py)."""
