@@ -1,0 +1,1 @@
+"""Load benchmark for any Parse-compatible REST API: `python -m bench --help`."""

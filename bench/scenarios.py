@@ -1,0 +1,158 @@
+"""The benchmark's workloads, and the seed data they read.
+
+Each scenario turns a random choice into one pre-encoded HTTP request and says how to
+tell success from failure. Objects created during the run go to a category the reads
+never ask for, so a faster server's extra writes do not slow its later indexed reads.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import orjson
+
+from bench.client import ParseClient, Reply, encode_where
+
+CATEGORIES = [f"cat-{i}" for i in range(10)]
+NEW_CATEGORY = "new"
+TAGS = ["red", "green", "blue", "yellow"]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: bytes | None = None
+
+
+@dataclass
+class SeedData:
+    """What the read and update scenarios pick from."""
+
+    class_name: str
+    object_ids: list[str] = field(default_factory=list)
+    indexed: bool = False
+
+
+Check = Callable[[Reply], str | None]
+"""Returns None for a good reply, else a short description of what was wrong."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    build: Callable[[random.Random], Request]
+    check: Check
+
+
+def item_fields(rng: random.Random, category: str) -> dict[str, object]:
+    """A BenchItem's fields: a few types, like a small real object."""
+    return {
+        "category": category,
+        "score": rng.randrange(1_000_000),
+        "name": f"item-{rng.randrange(1 << 30):08x}",
+        "active": rng.random() < 0.5,
+        "tags": rng.sample(TAGS, 2),
+        "counter": 0,
+    }
+
+
+def status_check(expected: int) -> Check:
+    def check(reply: Reply) -> str | None:
+        if reply.status == expected:
+            return None
+        return f"HTTP {reply.status}: {reply.body[:200].decode(errors='replace')}"
+
+    return check
+
+
+def batch_check(reply: Reply) -> str | None:
+    """A /batch answer is 200 with one {success} or {error} per sub-request."""
+    if reply.status != 200:
+        return f"HTTP {reply.status}: {reply.body[:200].decode(errors='replace')}"
+    try:
+        results = reply.json()
+    except orjson.JSONDecodeError:
+        return f"not JSON: {reply.body[:200]!r}"
+    if not isinstance(results, list) or len(results) != 10:
+        return f"unexpected batch answer: {reply.body[:200].decode(errors='replace')}"
+    for result in results:
+        if "success" not in result:
+            return f"batch item failed: {orjson.dumps(result)[:200].decode(errors='replace')}"
+    return None
+
+
+def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
+    """Every scenario, keyed by its command-line name."""
+    cls = seed.class_name
+    ids = seed.object_ids
+    classes = f"/classes/{cls}"
+    batch_path = f"{client.keys.mount_path}/classes/{cls}"
+    query_paths = [
+        f"{classes}?where={encode_where({'category': c})}&limit=20&order=-score" for c in CATEGORIES
+    ]
+    count_paths = [
+        f"{classes}?where={encode_where({'category': c, 'active': True})}&count=1&limit=0"
+        for c in CATEGORIES
+    ]
+    increment = orjson.dumps({"counter": {"__op": "Increment", "amount": 1}})
+
+    def create(rng: random.Random) -> Request:
+        return Request("POST", classes, orjson.dumps(item_fields(rng, NEW_CATEGORY)))
+
+    def get(rng: random.Random) -> Request:
+        return Request("GET", f"{classes}/{rng.choice(ids)}")
+
+    def query(rng: random.Random) -> Request:
+        return Request("GET", rng.choice(query_paths))
+
+    def update(rng: random.Random) -> Request:
+        return Request("PUT", f"{classes}/{rng.choice(ids)}", increment)
+
+    def batch(rng: random.Random) -> Request:
+        requests = [
+            {"method": "POST", "path": batch_path, "body": item_fields(rng, NEW_CATEGORY)}
+            for _ in range(10)
+        ]
+        return Request("POST", "/batch", orjson.dumps({"requests": requests}))
+
+    def count(rng: random.Random) -> Request:
+        return Request("GET", rng.choice(count_paths))
+
+    def answer_with(key: bytes) -> Check:
+        ok = status_check(200)
+
+        def check(reply: Reply) -> str | None:
+            problem = ok(reply)
+            if problem is None and key not in reply.body:
+                return f"no {key.decode()} in answer: {reply.body[:200].decode(errors='replace')}"
+            return problem
+
+        return check
+
+    return {
+        s.name: s
+        for s in [
+            Scenario("create", "POST /classes/C, 6 fields", create, status_check(201)),
+            Scenario("get", "GET /classes/C/<id> of a seeded object", get, status_check(200)),
+            Scenario(
+                "query", "GET /classes/C where category=X, limit 20, order -score",
+                query,
+                answer_with(b'"results"'),
+            ),
+            Scenario("update", "PUT /classes/C/<id> counter Increment", update, status_check(200)),
+            Scenario("batch", "POST /batch with 10 creates", batch, batch_check),
+            Scenario(
+                "count",
+                "GET /classes/C where category=X and active, count=1 limit=0",
+                count,
+                answer_with(b'"count"'),
+            ),
+        ]
+    }
+
+
+SCENARIO_NAMES = ["create", "get", "query", "update", "batch", "count"]

@@ -1,0 +1,58 @@
+"""The `parse-clone` command: `serve` (and more subcommands as the project grows)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import fields
+
+from aiohttp import web
+
+from .app import build_app, build_server
+from .config import ServerConfig, load_config
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("serve", help="run the server")
+    p.add_argument("--config", help="JSON config file (Parse Server option names)")
+    for f in fields(ServerConfig):
+        p.add_argument(f"--{f.name}", dest=f.name, default=None, metavar=f.name.upper())
+    p.add_argument("--no-schema", action="store_true", help="do not load a schema file on start")
+    p.add_argument("--no-cloud", action="store_true", help="do not load cloud code")
+    return p
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Start the HTTP server until SIGINT/SIGTERM (aiohttp shuts down gracefully)."""
+    overrides = {f.name: getattr(args, f.name) for f in fields(ServerConfig)}
+    config = load_config(args.config, overrides)
+    if args.no_schema:
+        config.schema = None
+    if args.no_cloud:
+        config.cloud = None
+    logging.basicConfig(level=logging.DEBUG if config.verbose else getattr(logging, config.logLevel.upper(),
+                                                                            logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if config.databaseURI.startswith("sqlite:///./"):
+        os.makedirs(os.path.dirname(config.databaseURI[len("sqlite:///"):]) or ".", exist_ok=True)
+    server = build_server(config)
+    app = build_app(server)
+    print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})",
+          flush=True)
+    web.run_app(app, host=config.host, port=int(config.port), print=None, access_log=None,
+                shutdown_timeout=10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    parser = argparse.ArgumentParser(prog="parse-clone", description="A Parse-compatible backend in Python")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args)
+    else:  # pragma: no cover - argparse rejects unknown commands
+        parser.print_help()
+        sys.exit(2)

@@ -1,0 +1,142 @@
+"""Server configuration with Parse Server's option names, from flags, PARSE_SERVER_* env vars or a JSON file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class ServerConfig:
+    """Every option the server understands; attribute names are Parse Server's option names."""
+
+    appId: str = "myAppId"
+    masterKey: str = "myMasterKey"
+    readOnlyMasterKey: str | None = None
+    maintenanceKey: str | None = None
+    restAPIKey: str | None = None
+    javascriptKey: str | None = None
+    clientKey: str | None = None
+    dotNetKey: str | None = None
+    webhookKey: str | None = None
+    databaseURI: str = "sqlite:///./data/parse.sqlite3"
+    collectionPrefix: str = ""
+    mountPath: str = "/parse"
+    port: int = 1337
+    host: str = "0.0.0.0"
+    serverURL: str | None = None
+    publicServerURL: str | None = None
+    allowClientClassCreation: bool = False
+    allowCustomObjectId: bool = False
+    enforcePrivateUsers: bool = True
+    maxLimit: int | None = None
+    defaultLimit: int = 100
+    maxUploadSize: str = "20mb"
+    masterKeyIps: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
+    maintenanceKeyIps: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
+    allowOrigin: list[str] = field(default_factory=list)
+    allowHeaders: list[str] = field(default_factory=list)
+    objectIdSize: int = 10
+    sessionLength: int = 31536000
+    expireInactiveSessions: bool = True
+    logLevel: str = "info"
+    verbose: bool = False
+    cloud: str | None = None
+    schema: str | None = None
+    sqliteSynchronous: str = "NORMAL"
+
+    @property
+    def mount(self) -> str:
+        """The mount path without a trailing slash ("" for a root mount)."""
+        m = self.mountPath.rstrip("/")
+        return m if m.startswith("/") or not m else "/" + m
+
+    @property
+    def max_body_bytes(self) -> int:
+        """maxUploadSize in bytes."""
+        return parse_size(self.maxUploadSize)
+
+    def public_url(self) -> str:
+        """Base URL used for Location headers and file urls."""
+        base = self.publicServerURL or self.serverURL or f"http://localhost:{self.port}{self.mount}"
+        return base.rstrip("/")
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+
+
+def parse_size(text: str | int) -> int:
+    """'20mb' -> bytes."""
+    if isinstance(text, int):
+        return text
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*", str(text).lower())
+    if not m:
+        raise ValueError(f"invalid size: {text!r}")
+    return int(float(m.group(1)) * _SIZE_UNITS[m.group(2)])
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Convert a text value (flag or env var) to the option's type."""
+    f = {f.name: f for f in fields(ServerConfig)}[name]
+    t = str(f.type)
+    if not isinstance(value, str):
+        return value
+    if t.startswith("bool"):
+        if value.lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{name}: expected a boolean, got {value!r}")
+    if t.startswith("int"):
+        return int(value)
+    if t.startswith("list"):
+        value = value.strip()
+        if value.startswith("["):
+            return json.loads(value)
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+def option_names() -> list[str]:
+    """All option names."""
+    return [f.name for f in fields(ServerConfig)]
+
+
+def env_name(option: str) -> str:
+    """appId -> PARSE_SERVER_APP_ID (Parse Server's environment variable naming)."""
+    special = {"databaseURI": "DATABASE_URI", "serverURL": "URL", "publicServerURL": "PUBLIC_SERVER_URL",
+               "restAPIKey": "REST_API_KEY", "masterKeyIps": "MASTER_KEY_IPS"}
+    if option in special:
+        return "PARSE_SERVER_" + special[option]
+    return "PARSE_SERVER_" + re.sub(r"(?<!^)(?=[A-Z])", "_", option).upper()
+
+
+def load_config(file_path: str | None = None, overrides: dict[str, Any] | None = None,
+                environ: dict[str, str] | None = None) -> ServerConfig:
+    """Defaults, then the JSON file, then PARSE_SERVER_* env vars, then explicit overrides (flags)."""
+    values: dict[str, Any] = {}
+    names = set(option_names())
+    if file_path:
+        with open(file_path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if isinstance(data, dict) and "apps" in data and isinstance(data["apps"], list) and data["apps"]:
+            data = data["apps"][0]
+        unknown = [k for k in data if k not in names]
+        if unknown:
+            raise ValueError(f"unknown option(s) in {file_path}: {', '.join(sorted(unknown))}")
+        values.update(data)
+    env = os.environ if environ is None else environ
+    for name in names:
+        key = env_name(name)
+        if key in env:
+            values[name] = env[key]
+    for k, v in (overrides or {}).items():
+        if v is not None:
+            values[k] = v
+    cfg = ServerConfig()
+    for k, v in values.items():
+        setattr(cfg, k, _coerce(k, v))
+    return cfg

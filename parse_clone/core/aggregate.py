@@ -1,0 +1,83 @@
+"""Aggregation (master key): pipeline checks, `distinct`, and Parse's result shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ParseError
+from .server import Server
+from .transform import decode_object
+from .where import normalize_where, validate_where
+
+_OPTION_KEYS = ("distinct", "where", "hint", "explain", "comment", "readPreference")
+
+
+def pipeline_from_body(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stages of an aggregate request: `pipeline` (array or object) or stage keys in the body."""
+    raw = body.get("pipeline")
+    if raw is None:
+        raw = {k: v for k, v in body.items() if k not in _OPTION_KEYS}
+    if isinstance(raw, dict):
+        raw = [{k: v} for k, v in raw.items() if v is not None]
+    if not isinstance(raw, list):
+        raise ParseError(ParseError.INVALID_QUERY, "pipeline must be an array of stages")
+    stages = []
+    for stage in raw:
+        if not isinstance(stage, dict) or len(stage) != 1:
+            keys = ", ".join(stage.keys()) if isinstance(stage, dict) else str(stage)
+            raise ParseError(ParseError.INVALID_QUERY, f"Pipeline stages should only have one key but found {keys}.")
+        name, arg = next(iter(stage.items()))
+        if not name.startswith("$"):
+            raise ParseError(ParseError.INVALID_QUERY, f"Invalid aggregate stage '{name}'.")
+        if name == "$group":
+            if not isinstance(arg, dict):
+                raise ParseError(ParseError.INVALID_QUERY, "Invalid parameter for query: group. Missing key _id")
+            if "objectId" in arg:
+                raise ParseError(ParseError.INVALID_QUERY, "Cannot use 'objectId' in aggregation stage $group.")
+            if "_id" not in arg:
+                raise ParseError(ParseError.INVALID_QUERY, "Invalid parameter for query: group. Missing key _id")
+        stages.append({name: arg})
+    return stages
+
+
+def _normalize_match(stage: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    if "$match" in stage and isinstance(stage["$match"], dict):
+        try:
+            return {"$match": normalize_where(stage["$match"], fields)}
+        except ParseError:
+            return stage
+    return stage
+
+
+def _group_key(value: Any) -> Any:
+    if isinstance(value, dict) and value.get("__type") == "Pointer":
+        return value.get("objectId")
+    return value
+
+
+async def aggregate(server: Server, class_name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Run `distinct` or a pipeline; results with `_id` renamed objectId and internals stripped."""
+    schema = await server.schema.get(class_name)
+    if schema is None:
+        return {"results": []}
+    fields = schema["fields"]
+    where = body.get("where") or {}
+    if not isinstance(where, dict):
+        raise ParseError(ParseError.INVALID_JSON, "Invalid where: must be a JSON object")
+    if body.get("distinct"):
+        validate_where(where, True)
+        values = await server.storage.distinct(class_name, schema, normalize_where(where, fields),
+                                               str(body["distinct"]))
+        return {"results": values}
+    stages = [_normalize_match(s, fields) for s in pipeline_from_body(body)]
+    rows = await server.storage.aggregate(class_name, schema, stages)
+    results = []
+    for row in rows:
+        if not isinstance(row, dict):
+            results.append(row)
+            continue
+        out = decode_object({k: v for k, v in row.items() if k != "_id"}, {}, server.file_url)
+        if "_id" in row:
+            out["objectId"] = _group_key(row["_id"])
+        results.append(out)
+    return {"results": results}

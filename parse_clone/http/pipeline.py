@@ -1,0 +1,170 @@
+"""The request pipeline: read, authenticate, route, run, and turn results or errors into responses."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ..core.errors import ParseError, Unauthorized
+from ..core.server import Server
+from .keys import key_auth
+from .request import (
+    ParseRequest,
+    client_info_from_headers,
+    decode_query_string,
+    parse_json_body,
+    strip_transport_keys,
+    take_body_twins,
+)
+from .router import Reply, Router
+
+log = logging.getLogger("parse_clone.http")
+
+CORS_ALLOW_HEADERS = ("X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascript-Key, X-Parse-Application-Id, "
+                      "X-Parse-Client-Version, X-Parse-Session-Token, X-Requested-With, X-Parse-Revocable-Session, "
+                      "X-Parse-Request-Id, Content-Type, Pragma, Cache-Control")
+_METHODS = ("GET", "PUT", "POST", "DELETE")
+
+
+def cors_headers(server: Server, origin: str | None) -> dict[str, str]:
+    """The CORS headers every response carries."""
+    cfg = server.config
+    allowed = cfg.allowOrigin or ["*"]
+    allow_origin = origin if origin and origin in allowed else allowed[0]
+    allow_headers = CORS_ALLOW_HEADERS + ("".join(", " + h for h in cfg.allowHeaders))
+    return {
+        "Access-Control-Allow-Origin": allow_origin,
+        "Access-Control-Allow-Methods": "GET,PUT,POST,DELETE,OPTIONS",
+        "Access-Control-Allow-Headers": allow_headers,
+        "Access-Control-Expose-Headers": "X-Parse-Job-Status-Id, X-Parse-Push-Status-Id",
+    }
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON response encoded with orjson."""
+    return web.Response(body=orjson.dumps(body), status=status, headers=headers,
+                        content_type="application/json", charset="utf-8")
+
+
+def error_reply(exc: BaseException) -> Reply:
+    """Map an exception to Parse's status and body."""
+    if isinstance(exc, ParseError):
+        status = 500 if exc.code == ParseError.INTERNAL_SERVER_ERROR else 404 if exc.code == 101 else 400
+        return Reply({"code": exc.code, "error": exc.message}, status)
+    if isinstance(exc, Unauthorized):
+        return Reply({"error": exc.message}, 403)
+    return Reply({"code": ParseError.INTERNAL_SERVER_ERROR, "message": "Internal server error."}, 500)
+
+
+class Pipeline:
+    """Turns aiohttp requests into ParseRequests and runs them through the router."""
+
+    def __init__(self, server: Server, router: Router) -> None:
+        self.server = server
+        self.router = router
+        self.mount = server.config.mount
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """The aiohttp entry point for everything under the mount path."""
+        started = time.perf_counter()
+        cors = cors_headers(self.server, request.headers.get("Origin"))
+        if request.method == "OPTIONS":
+            return web.Response(status=200, headers=cors)
+        try:
+            reply = await self._handle(request)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a Parse error response
+            if not isinstance(exc, (ParseError, Unauthorized)):
+                log.exception("unhandled error on %s %s", request.method, request.path)
+            reply = error_reply(exc)
+        headers = {**cors, **reply.headers}
+        if reply.raw is not None:
+            resp = web.Response(body=reply.raw, status=reply.status, headers=headers,
+                                content_type=reply.content_type or "application/octet-stream")
+        elif reply.body is None and reply.status != 200:
+            resp = web.Response(status=reply.status, headers=headers)
+        else:
+            resp = json_response(reply.body if reply.body is not None else {}, reply.status, headers)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> %s (%.1f ms)", request.method, request.path, reply.status,
+                      (time.perf_counter() - started) * 1000)
+        return resp
+
+    async def _handle(self, request: web.Request) -> Reply:
+        path = request.path[len(self.mount):] if self.mount else request.path
+        path = path or "/"
+        ip = request.remote or ""
+        info = client_info_from_headers(request.headers, ip)
+        raw = await self._read_body(request)
+        method = request.method
+        query = decode_query_string(request.query.items()) if request.query_string else {}
+        matched_raw = self.router.match(method, path)
+        if matched_raw and matched_raw[0].raw:
+            body: Any = {}
+            if info.app_id is None and raw[:1] == b"{":
+                try:
+                    body = parse_json_body(raw)
+                except ParseError:
+                    body = {}
+                if isinstance(body, dict):
+                    take_body_twins(info, body)
+            preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=raw,
+                                mount_prefix=self.mount)
+            return await self.dispatch(preq, authenticate=not matched_raw[0].public)
+        body = parse_json_body(raw) if raw else {}
+        if isinstance(body, dict):
+            override = body.pop("_method", None)
+            if isinstance(override, str) and method == "POST" and override.upper() in _METHODS:
+                method = override.upper()
+            if info.app_id is None:
+                take_body_twins(info, body)
+            else:
+                for key in ("_ApplicationId", "_JavaScriptKey", "_ClientVersion", "_InstallationId",
+                            "_SessionToken", "_MasterKey", "_ContentType", "_context"):
+                    body.pop(key, None)
+            strip_transport_keys(body)
+        preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=b"",
+                            mount_prefix=self.mount)
+        return await self.dispatch(preq)
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        if not request.can_read_body:
+            return b""
+        limit = self.server.config.max_body_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise ParseError(ParseError.OBJECT_TOO_LARGE, "request entity too large")
+        chunks = []
+        size = 0
+        async for chunk in request.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > limit:
+                raise ParseError(ParseError.OBJECT_TOO_LARGE, "request entity too large")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def dispatch(self, preq: ParseRequest, authenticate: bool = True) -> Reply:
+        """Authenticate (unless already done, as in batch), route and run one request."""
+        matched = self.router.match(preq.method, preq.path)
+        if matched is None:
+            if self.router.path_exists(preq.path):
+                raise ParseError(ParseError.INVALID_JSON, f"cannot route {preq.method} {preq.path}")
+            return Reply({"error": f"Cannot {preq.method} {preq.mount_prefix}{preq.path}"}, 404)
+        route, params = matched
+        preq.params = params
+        if authenticate and not route.public:
+            preq.auth = await self.authenticate(preq)
+        if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
+            raise Unauthorized("unauthorized: master key is required")
+        return await route.handler(self.server, preq)
+
+    async def authenticate(self, preq: ParseRequest):
+        """Keys first, then the session token (when a session resolver is installed)."""
+        auth = key_auth(self.server.config, preq.info)
+        token = preq.info.session_token
+        resolver = self.server.extras.get("session_resolver")
+        if token and resolver is not None and preq.path.rstrip("/") not in ("/login",):
+            auth = await resolver(self.server, auth, token, preq)
+        return auth

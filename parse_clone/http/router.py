@@ -1,0 +1,63 @@
+"""A small method+path router, so JS SDK bodies can choose the method (`_method`) and /batch can re-dispatch."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+from urllib.parse import unquote
+
+from .request import ParseRequest
+
+
+@dataclass
+class Reply:
+    """A handler's answer: JSON body (None for an empty body), status and extra headers."""
+
+    body: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    content_type: str | None = None
+
+
+Handler = Callable[[Any, ParseRequest], Awaitable[Reply]]
+
+
+@dataclass
+class Route:
+    """One route: method, compiled path pattern, handler, and the access it needs."""
+
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    master: bool = False  # needs the master key (403 "unauthorized: master key is required")
+    public: bool = False  # answered without an application id (health, file downloads)
+    raw: bool = False  # body is not JSON (file uploads)
+
+
+class Router:
+    """Routes in registration order; the first match wins."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(self, method: str, path: str, handler: Handler, *, master: bool = False, public: bool = False,
+            raw: bool = False) -> None:
+        """Register `handler` for METHOD /path/:param."""
+        regex = "^" + re.sub(r":([A-Za-z_]+)", r"(?P<\1>[^/]+)", path) + "/?$"
+        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw))
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route and its decoded path parameters, or None."""
+        for route in self.routes:
+            if route.method != method:
+                continue
+            m = route.pattern.match(path)
+            if m:
+                return route, {k: unquote(v) for k, v in m.groupdict().items()}
+        return None
+
+    def path_exists(self, path: str) -> bool:
+        """Does any method serve this path?"""
+        return any(r.pattern.match(path) for r in self.routes)

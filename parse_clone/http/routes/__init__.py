@@ -1,0 +1,14 @@
+"""One module per endpoint family; `build_router` assembles them."""
+
+from __future__ import annotations
+
+from ..router import Router
+from . import aggregate, batch, classes, config, installations, misc, schemas
+
+
+def build_router() -> Router:
+    """Every route the server answers, in match order."""
+    router = Router()
+    for module in (misc, classes, installations, schemas, config, aggregate, batch):
+        module.register(router)
+    return router

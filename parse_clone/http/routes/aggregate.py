@@ -1,0 +1,18 @@
+"""/aggregate/:className (master key)."""
+
+from __future__ import annotations
+
+from ...core.aggregate import aggregate
+from ...core.server import Server
+from ..request import ParseRequest
+from ..router import Reply, Router
+
+
+async def handle(server: Server, req: ParseRequest) -> Reply:
+    """GET /aggregate/C with `pipeline`, stage keys, or `distinct` + `where`."""
+    return Reply(await aggregate(server, req.params["className"], req.options()))
+
+
+def register(router: Router) -> None:
+    """Mount /aggregate."""
+    router.add("GET", "/aggregate/:className", handle, master=True)

@@ -1,0 +1,66 @@
+"""/health, /serverInfo and /purge."""
+
+from __future__ import annotations
+
+from ... import PARSE_SERVER_VERSION
+from ...core.errors import ParseError
+from ...core.permissions import enforce_role_security
+from ...core.schema_defs import check_class_name
+from ...core.server import Server
+from ..request import ParseRequest
+from ..router import Reply, Router
+
+
+async def health(server: Server, req: ParseRequest) -> Reply:
+    """Liveness: 200 {"status": "ok"} once the server is up."""
+    if not server.extras.get("ready", True):
+        return Reply({"status": "initialized"}, 503, {"Retry-After": "1"})
+    return Reply({"status": "ok"})
+
+
+async def server_info(server: Server, req: ParseRequest) -> Reply:
+    """What this server can do, in Parse Server's shape."""
+    features = {
+        "globalConfig": {"create": True, "read": True, "update": True, "delete": True},
+        "hooks": {"create": False, "read": False, "update": False, "delete": False},
+        "cloudCode": {"jobs": False},
+        "logs": {"level": False, "size": False, "order": False, "until": False, "from": False},
+        "push": {"immediatePush": False, "scheduledPush": False, "storedPushData": False,
+                 "pushAudiences": False, "localization": False},
+        "schemas": {"addField": True, "removeField": True, "addClass": True, "removeClass": True,
+                    "clearAllDataFromClass": True, "exportClass": False, "editClassLevelPermissions": True,
+                    "editPointerPermissions": True},
+        "settings": {"securityCheck": False},
+    }
+    features.update(server.extras.get("features", {}))
+    return Reply({"parseServerVersion": PARSE_SERVER_VERSION, "features": features})
+
+
+async def purge(server: Server, req: ParseRequest) -> Reply:
+    """DELETE /purge/C: remove every object of a class (master key)."""
+    class_name = req.params["className"]
+    check_class_name(class_name)
+    enforce_role_security("delete", class_name, req.auth)
+    schema = await server.schema.get(class_name)
+    if schema is not None:
+        await server.storage.delete_many(class_name, schema, {})
+    if class_name == "_Session" or class_name == "_User":
+        cache = server.extras.get("session_cache")
+        if cache is not None:
+            cache.clear()
+    if class_name == "_Role":
+        cache = server.extras.get("role_cache")
+        if cache is not None:
+            cache.clear()
+    return Reply({})
+
+
+def register(router: Router) -> None:
+    """Mount the small routes."""
+    router.add("GET", "/health", health, public=True)
+    router.add("POST", "/health", health, public=True)
+    router.add("GET", "/serverInfo", server_info, master=True)
+    router.add("DELETE", "/purge/:className", purge, master=True)
+
+
+__all__ = ["register", "ParseError"]

@@ -1,0 +1,5 @@
+"""MongoDB storage in Parse Server's exact layout (see PARSE_PROTOCOL.md, MongoDB layout)."""
+
+from .adapter import MongoAdapter
+
+__all__ = ["MongoAdapter"]

@@ -1,0 +1,560 @@
+"""SQLiteAdapter: the embedded default backend (one file, WAL, one table per class).
+
+Calls run synchronously on the event-loop thread: each is a few short statements,
+and a thread hop per call costs more than the call itself. Writes that read first
+(find_one_and_update, update_many, add_field_if_not_exists, ...) run inside
+`BEGIN IMMEDIATE` so they are atomic with respect to other connections and processes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import orjson
+
+from ...core import matcher
+from ...core.errors import ParseError
+from ...core.values import new_object_id
+from ..base import ClassSchema, Document, DuplicateValueError, FieldType, FindOptions, StorageAdapter, Update, Where
+from .aggregate import run_pipeline
+from .names import (CONFIG_TABLE, INDEX_TABLE, INTERNAL_TABLES, JOIN_TABLE, SCHEMA_TABLE, field_type,
+                    join_class_parts, json_path, quote_ident, sqlite_index_name, value_exprs)
+from .sql_where import SqlFilter, find_operator, order_by, translate_where
+from .updates import apply_update, seed_from_where
+
+_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_INTERNAL_LOWER = {t.lower() for t in INTERNAL_TABLES}
+_UNIQUE_INDEX_RE = re.compile(r"index '(.+)'$")
+
+_CREATE_INTERNAL = (
+    f"CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} (className TEXT PRIMARY KEY, schema TEXT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {JOIN_TABLE} (owningClass TEXT NOT NULL, field TEXT NOT NULL, "
+    "owningId TEXT NOT NULL, relatedId TEXT NOT NULL, "
+    "PRIMARY KEY (owningClass, field, owningId, relatedId)) WITHOUT ROWID",
+    f"CREATE INDEX IF NOT EXISTS {JOIN_TABLE}_related ON {JOIN_TABLE} (owningClass, field, relatedId, owningId)",
+    f"CREATE TABLE IF NOT EXISTS {INDEX_TABLE} (className TEXT NOT NULL, name TEXT NOT NULL, "
+    "spec TEXT NOT NULL, isUnique INTEGER NOT NULL, PRIMARY KEY (className, name)) WITHOUT ROWID",
+    f"CREATE TABLE IF NOT EXISTS {CONFIG_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "params TEXT NOT NULL, masterKeyOnly TEXT NOT NULL)",
+)
+
+
+class SQLiteAdapter(StorageAdapter):
+    """The storage contract on one SQLite file (":memory:" for throwaway databases)."""
+
+    def __init__(self, path: str, synchronous: str = "NORMAL", busy_timeout_ms: int = 5000) -> None:
+        if synchronous.upper() not in _SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}, not {synchronous!r}")
+        self.path = path
+        self.synchronous = synchronous.upper()
+        self.busy_timeout_ms = busy_timeout_ms
+        self._conn: sqlite3.Connection | None = None
+        self._tables: set[str] = set()  # class tables known to exist (exact spelling)
+
+    # ----- lifecycle -----
+    async def connect(self) -> None:
+        """Open the database file (creating its folder) in WAL mode and create the internal tables."""
+        if self._conn is not None:
+            return
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                               timeout=self.busy_timeout_ms / 1000, cached_statements=512)
+        conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+        conn.execute(f"PRAGMA synchronous={self.synchronous}")  # before WAL: the switch itself syncs by it
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA temp_store=MEMORY")
+        self._conn = conn
+        with self._write():
+            for sql in _CREATE_INTERNAL:
+                conn.execute(sql)
+
+    async def close(self) -> None:
+        """Close the connection (WAL content stays durable in the -wal file)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._tables.clear()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "SQLite storage is not connected")
+        return self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # ----- class tables -----
+    def _has_table(self, class_name: str) -> bool:
+        if class_name in self._tables:
+            return True
+        if class_name.lower() in _INTERNAL_LOWER:
+            return False
+        # `name = ?` compares exactly, although SQLite resolves table names case-insensitively.
+        row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               (class_name,)).fetchone()
+        if row:
+            self._tables.add(class_name)
+        return row is not None
+
+    def _ensure_table(self, class_name: str) -> None:
+        if self._has_table(class_name):
+            return
+        clash = self._db.execute("SELECT name FROM sqlite_master WHERE name = ? COLLATE NOCASE",
+                                 (class_name,)).fetchone()
+        if clash:
+            raise ParseError(ParseError.INVALID_CLASS_NAME,
+                             f"Class {class_name} cannot be stored next to {clash[0]}: SQLite table names "
+                             "ignore letter case")
+        self._db.execute(f"CREATE TABLE {quote_ident(class_name)} (objectId TEXT PRIMARY KEY, "
+                         "createdAt TEXT, updatedAt TEXT, doc TEXT NOT NULL)")
+        self._tables.add(class_name)
+
+    # ----- schema store -----
+    async def get_all_classes(self) -> list[ClassSchema]:
+        """Every stored class schema, by className."""
+        rows = self._db.execute(f"SELECT schema FROM {SCHEMA_TABLE} ORDER BY className").fetchall()
+        return [orjson.loads(r[0]) for r in rows]
+
+    async def get_class(self, class_name: str) -> ClassSchema | None:
+        """One stored class schema, or None."""
+        return self._read_schema(class_name)
+
+    def _read_schema(self, class_name: str) -> ClassSchema | None:
+        row = self._db.execute(f"SELECT schema FROM {SCHEMA_TABLE} WHERE className = ?", (class_name,)).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def _write_schema(self, class_name: str, schema: ClassSchema) -> None:
+        stored = {**schema, "className": class_name}
+        self._db.execute(f"INSERT INTO {SCHEMA_TABLE} (className, schema) VALUES (?, ?) "
+                         "ON CONFLICT (className) DO UPDATE SET schema = excluded.schema",
+                         (class_name, orjson.dumps(stored).decode()))
+
+    async def create_class(self, class_name: str, schema: ClassSchema) -> None:
+        """Store a new schema and create the class table; DuplicateValueError if the class exists."""
+        with self._write() as db:
+            if db.execute(f"SELECT 1 FROM {SCHEMA_TABLE} WHERE className = ?", (class_name,)).fetchone():
+                raise DuplicateValueError(["className"])
+            self._ensure_table(class_name)
+            self._write_schema(class_name, schema)
+
+    async def set_class_schema(self, class_name: str, schema: ClassSchema) -> None:
+        """Replace a stored schema whole (creating it if missing)."""
+        with self._write():
+            self._ensure_table(class_name)
+            self._write_schema(class_name, schema)
+
+    async def add_field_if_not_exists(self, class_name: str, field_name: str, field_type: FieldType) -> None:
+        """Add one field unless present; the first writer's type wins."""
+        with self._write():
+            schema = self._read_schema(class_name) or {"className": class_name, "fields": {}}
+            fields = schema.setdefault("fields", {})
+            if field_name in fields:
+                return
+            fields[field_name] = dict(field_type)
+            self._ensure_table(class_name)
+            self._write_schema(class_name, schema)
+
+    async def delete_fields(self, class_name: str, schema: ClassSchema, field_names: list[str]) -> None:
+        """Remove fields from the schema, their values from every object, and their relation rows."""
+        with self._write() as db:
+            stored = self._read_schema(class_name)
+            if stored is not None:
+                for name in field_names:
+                    (stored.get("fields") or {}).pop(name, None)
+                self._write_schema(class_name, stored)
+            paths = [p for p in (json_path(n) for n in field_names) if p]
+            if paths and self._has_table(class_name):
+                removes = ", ".join(f"'{p}'" for p in paths)
+                present = " OR ".join(f"json_type(doc, '{p}') IS NOT NULL" for p in paths)
+                db.execute(f"UPDATE {quote_ident(class_name)} SET doc = json_remove(doc, {removes}) WHERE {present}")
+            db.execute(f"DELETE FROM {JOIN_TABLE} WHERE owningClass = ? AND field IN "
+                       "(SELECT value FROM json_each(?))", (class_name, orjson.dumps(field_names).decode()))
+
+    async def delete_class(self, class_name: str) -> None:
+        """Drop the class table, its indexes, its relation rows and its schema; `_Join:f:C` drops C.f's rows."""
+        with self._write() as db:
+            join = join_class_parts(class_name)
+            if join:
+                db.execute(f"DELETE FROM {JOIN_TABLE} WHERE owningClass = ? AND field = ?", join)
+            if self._has_table(class_name):
+                db.execute(f"DROP TABLE {quote_ident(class_name)}")
+            db.execute(f"DELETE FROM {INDEX_TABLE} WHERE className = ?", (class_name,))
+            db.execute(f"DELETE FROM {JOIN_TABLE} WHERE owningClass = ?", (class_name,))
+            db.execute(f"DELETE FROM {SCHEMA_TABLE} WHERE className = ?", (class_name,))
+        self._tables.discard(class_name)
+
+    async def delete_all_classes(self) -> None:
+        """Drop every class table and empty the schema, relation, index and config tables."""
+        with self._write() as db:
+            names = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            for name in names:
+                if name.lower() not in _INTERNAL_LOWER:
+                    db.execute(f"DROP TABLE {quote_ident(name)}")
+            for table in INTERNAL_TABLES:
+                db.execute(f"DELETE FROM {table}")
+        self._tables.clear()
+
+    # ----- objects -----
+    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
+        """Insert one document (a single statement: atomic without an explicit transaction)."""
+        self._ensure_table(class_name)
+        try:
+            self._db.execute(f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc) "
+                             "VALUES (?, ?, ?, ?)", _row(doc))
+        except sqlite3.IntegrityError as e:
+            raise self._duplicate(class_name, e) from None
+
+    async def find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> list[Document]:
+        """Matching documents, ordered, skipped and limited."""
+        return self._find(class_name, schema, where, options)
+
+    def _find(self, class_name: str, schema: ClassSchema | None, where: Where, options: FindOptions) -> list[Document]:
+        if options.limit == 0:
+            return []
+        fields = _fields(schema)
+        flt = translate_where(where, fields)
+        near = find_operator(where, "$nearSphere")
+        text = find_operator(where, "$text")
+        wants_score = text is not None and ("$score" in [k for k, _ in options.sort] or "$score" in (options.keys or []))
+        order = None if near and not options.sort else order_by(options.sort, fields)
+        if order is not None:
+            docs = list(self._matching(class_name, flt, order, options.limit, options.skip))
+        else:
+            docs = list(self._matching(class_name, flt))
+            if wants_score:
+                _add_scores(docs, where)
+            docs = _sort(docs, options.sort, near)
+            end = None if options.limit is None else options.skip + options.limit
+            docs = docs[options.skip:end]
+        if wants_score and order is not None:
+            _add_scores(docs, where)
+        return docs
+
+    def _select_sql(self, class_name: str, flt: SqlFilter, order: str = "",
+                    limit: int | None = None, skip: int = 0) -> tuple[str, list[Any]]:
+        sql = f"SELECT objectId, createdAt, updatedAt, doc FROM {quote_ident(class_name)} WHERE {flt.sql} {order}"
+        if limit is None and not skip:
+            return sql, flt.params
+        return sql + " LIMIT ? OFFSET ?", [*flt.params, -1 if limit is None else limit, skip]
+
+    def _matching(self, class_name: str, flt: SqlFilter, order: str = "",
+                  limit: int | None = None, skip: int = 0) -> Iterator[Document]:
+        """Documents passing the SQL filter and then the residual, in `order`, skipped and limited."""
+        if not self._has_table(class_name):
+            return
+        if flt.residual is None:
+            sql, params = self._select_sql(class_name, flt, order, limit, skip)
+            yield from map(_doc, self._execute_read(class_name, sql, params))
+            return
+        if limit is not None and limit <= 0:
+            return
+        sql, params = self._select_sql(class_name, flt, order)
+        matches = matcher.compile_where(flt.residual)
+        for row in self._execute_read(class_name, sql, params):
+            doc = _doc(row)
+            if not matches(doc):
+                continue
+            if skip:
+                skip -= 1
+                continue
+            yield doc
+            if limit is not None:
+                limit -= 1
+                if limit == 0:
+                    return
+
+    def _execute_read(self, class_name: str, sql: str, params: list[Any]) -> Iterator[Any]:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as e:
+            if "no such table" not in str(e):
+                raise
+            self._tables.discard(class_name)  # dropped by another connection
+            return iter(())
+
+    def explain_find(self, class_name: str, schema: ClassSchema | None, where: Where,
+                     options: FindOptions | None = None) -> list[str]:
+        """EXPLAIN QUERY PLAN lines of the SQL `find` runs (SQLite only; for tests and tuning)."""
+        options = options or FindOptions()
+        fields = _fields(schema)
+        flt = translate_where(where, fields)
+        order = order_by(options.sort, fields)
+        pushed = order is not None and flt.residual is None
+        sql, params = self._select_sql(class_name, flt, order or "", *(
+            (options.limit, options.skip) if pushed else (None, 0)))
+        return [r[3] for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+    async def count(self, class_name: str, schema: ClassSchema, where: Where) -> int:
+        """How many documents match."""
+        flt = translate_where(where, _fields(schema))
+        if flt.residual is not None or not self._has_table(class_name):
+            return sum(1 for _ in self._matching(class_name, flt))
+        sql = f"SELECT COUNT(*) FROM {quote_ident(class_name)} WHERE {flt.sql}"
+        row = next(iter(self._execute_read(class_name, sql, flt.params)), None)
+        return row[0] if row else 0
+
+    async def find_one_and_update(self, class_name: str, schema: ClassSchema, where: Where,
+                                  update: Update) -> Document | None:
+        """Read, apply the update ops and write back in one IMMEDIATE transaction."""
+        flt = translate_where(where, _fields(schema))
+        with self._write():
+            doc = next(self._matching(class_name, flt, limit=1), None)
+            if doc is not None:
+                self._update_docs(class_name, [doc], update)
+        return doc
+
+    async def update_many(self, class_name: str, schema: ClassSchema, where: Where, update: Update) -> int:
+        """Apply `update` to every match in one transaction; how many matched."""
+        flt = translate_where(where, _fields(schema))
+        with self._write():
+            docs = list(self._matching(class_name, flt))
+            self._update_docs(class_name, docs, update)
+        return len(docs)
+
+    def _update_docs(self, class_name: str, docs: list[Document], update: Update) -> None:
+        rows = []
+        for doc in docs:
+            object_id = doc["objectId"]
+            apply_update(doc, update)
+            doc["objectId"] = object_id  # the id is the row's identity, never updated
+            _, created, updated, body = _row(doc)
+            rows.append((created, updated, body, object_id))
+        try:
+            self._db.executemany(f"UPDATE {quote_ident(class_name)} SET createdAt = ?, updatedAt = ?, doc = ? "
+                                 "WHERE objectId = ?", rows)
+        except sqlite3.IntegrityError as e:
+            raise self._duplicate(class_name, e) from None
+
+    async def upsert_one(self, class_name: str, schema: ClassSchema, where: Where, update: Update) -> None:
+        """Update the first match, or insert the where's equalities plus the update."""
+        flt = translate_where(where, _fields(schema))
+        with self._write() as db:
+            doc = next(self._matching(class_name, flt, limit=1), None)
+            if doc is not None:
+                self._update_docs(class_name, [doc], update)
+                return
+            doc = apply_update(seed_from_where(where), update)
+            doc.setdefault("objectId", new_object_id())
+            self._ensure_table(class_name)
+            try:
+                db.execute(f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc) "
+                           "VALUES (?, ?, ?, ?)", _row(doc))
+            except sqlite3.IntegrityError as e:
+                raise self._duplicate(class_name, e) from None
+
+    async def delete_many(self, class_name: str, schema: ClassSchema, where: Where) -> int:
+        """Delete every match; how many went."""
+        flt = translate_where(where, _fields(schema))
+        if not self._has_table(class_name):
+            return 0
+        table = quote_ident(class_name)
+        if flt.residual is None:
+            return self._db.execute(f"DELETE FROM {table} WHERE {flt.sql}", flt.params).rowcount
+        with self._write() as db:
+            ids = [d["objectId"] for d in self._matching(class_name, flt)]
+            db.execute(f"DELETE FROM {table} WHERE objectId IN (SELECT value FROM json_each(?))",
+                       (orjson.dumps(ids).decode(),))
+        return len(ids)
+
+    async def distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str) -> list[Any]:
+        """Distinct values of a field, array elements flattened, in first-seen order."""
+        from .canonical import canonical
+
+        seen: set[Any] = set()
+        out: list[Any] = []
+        for doc in self._find(class_name, schema, where, FindOptions()):
+            value = matcher.get_path(doc, field_name)
+            if value is matcher.MISSING:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                key = canonical(v)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(v)
+        return out
+
+    async def aggregate(self, class_name: str, schema: ClassSchema, pipeline: list[dict[str, Any]]) -> list[Document]:
+        """The pipeline in Python; a leading `$match` is pushed down like a find."""
+        first = pipeline[0] if pipeline else {}
+        if isinstance(first, dict) and list(first) == ["$match"] and isinstance(first["$match"], dict):
+            docs = self._find(class_name, schema, first["$match"], FindOptions())
+            pipeline = pipeline[1:]
+        else:
+            docs = self._find(class_name, schema, {}, FindOptions())
+        return run_pipeline(docs, pipeline)
+
+    # ----- indexes -----
+    async def ensure_unique(self, class_name: str, schema: ClassSchema, field_names: list[str]) -> None:
+        """A UNIQUE expression index named like MongoDB's (`a_1_b_1`); NULL and missing never collide."""
+        name = "_".join(f"{f}_1" for f in field_names)
+        spec = {f: 1 for f in field_names}
+        try:
+            self._create_index(class_name, _fields(schema), name, spec, unique=True)
+        except sqlite3.IntegrityError:
+            raise DuplicateValueError(list(field_names)) from None
+
+    async def create_index(self, class_name: str, schema: ClassSchema, name: str, spec: dict[str, Any]) -> None:
+        """An expression index; "text" and geo keys are recorded only (the matcher evaluates them)."""
+        self._create_index(class_name, _fields(schema), name, spec, unique=False)
+
+    def _create_index(self, class_name: str, fields: dict[str, Any], name: str, spec: dict[str, Any],
+                      unique: bool) -> None:
+        columns = []
+        for key, direction in spec.items():
+            if isinstance(direction, str):
+                continue  # "text", "2d", "2dsphere"
+            exprs = value_exprs(key, field_type(fields, key))
+            if exprs is None:
+                raise ParseError(ParseError.INVALID_QUERY, f"Cannot index field {key} on SQLite")
+            columns += [e + (" DESC" if direction < 0 else "") for e in exprs]
+        with self._write() as db:
+            self._ensure_table(class_name)
+            old = db.execute(f"SELECT spec, isUnique FROM {INDEX_TABLE} WHERE className = ? AND name = ?",
+                             (class_name, name)).fetchone()
+            if old and orjson.loads(old[0]) == spec and bool(old[1]) == unique:
+                return
+            index = quote_ident(sqlite_index_name(class_name, name))
+            db.execute(f"DROP INDEX IF EXISTS {index}")
+            if columns:
+                db.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {index} ON {quote_ident(class_name)} "
+                           f"({', '.join(columns)})")
+            db.execute(f"INSERT OR REPLACE INTO {INDEX_TABLE} (className, name, spec, isUnique) VALUES (?, ?, ?, ?)",
+                       (class_name, name, orjson.dumps(spec).decode(), int(unique)))
+
+    async def drop_index(self, class_name: str, name: str) -> None:
+        """Drop a named index if it exists (`_id_` stays)."""
+        with self._write() as db:
+            db.execute(f"DROP INDEX IF EXISTS {quote_ident(sqlite_index_name(class_name, name))}")
+            db.execute(f"DELETE FROM {INDEX_TABLE} WHERE className = ? AND name = ?", (class_name, name))
+
+    async def get_indexes(self, class_name: str) -> dict[str, dict[str, Any]]:
+        """MongoDB-style specs by name, `_id_` first; {} for a class without a table."""
+        if not self._has_table(class_name):
+            return {}
+        rows = self._db.execute(f"SELECT name, spec FROM {INDEX_TABLE} WHERE className = ?", (class_name,))
+        return {"_id_": {"_id": 1}, **{name: orjson.loads(spec) for name, spec in rows}}
+
+    def _duplicate(self, class_name: str, error: sqlite3.IntegrityError) -> Exception:
+        """The DuplicateValueError a UNIQUE failure means (other integrity errors pass through)."""
+        if error.sqlite_errorname == "SQLITE_CONSTRAINT_PRIMARYKEY":
+            return DuplicateValueError(["objectId"])
+        if error.sqlite_errorname != "SQLITE_CONSTRAINT_UNIQUE":
+            return error
+        m = _UNIQUE_INDEX_RE.search(str(error))
+        prefix = sqlite_index_name(class_name, "")
+        if m and m.group(1).startswith(prefix):
+            row = self._db.execute(f"SELECT spec FROM {INDEX_TABLE} WHERE className = ? AND name = ?",
+                                   (class_name, m.group(1)[len(prefix):])).fetchone()
+            if row:
+                return DuplicateValueError(list(orjson.loads(row[0])))
+        return DuplicateValueError()
+
+    # ----- relations -----
+    async def add_relation(self, owner_class: str, field_name: str, owning_id: str, related_id: str) -> None:
+        """One relation row; re-adding is a no-op."""
+        self._db.execute(f"INSERT OR IGNORE INTO {JOIN_TABLE} (owningClass, field, owningId, relatedId) "
+                         "VALUES (?, ?, ?, ?)", (owner_class, field_name, owning_id, related_id))
+
+    async def remove_relation(self, owner_class: str, field_name: str, owning_id: str, related_id: str) -> None:
+        """Remove one relation row if present."""
+        self._db.execute(f"DELETE FROM {JOIN_TABLE} WHERE owningClass = ? AND field = ? AND owningId = ? "
+                         "AND relatedId = ?", (owner_class, field_name, owning_id, related_id))
+
+    async def related_ids(self, owner_class: str, field_name: str, owning_ids: list[str]) -> list[str]:
+        """Ids related to any of the owners (primary-key order)."""
+        return self._join_lookup("relatedId", "owningId", owner_class, field_name, owning_ids)
+
+    async def owning_ids(self, owner_class: str, field_name: str, related_ids: list[str]) -> list[str]:
+        """Owners whose relation holds any of the ids (served by the reverse index)."""
+        return self._join_lookup("owningId", "relatedId", owner_class, field_name, related_ids)
+
+    def _join_lookup(self, want: str, have: str, owner_class: str, field_name: str, ids: list[str]) -> list[str]:
+        rows = self._db.execute(
+            f"SELECT DISTINCT {want} FROM {JOIN_TABLE} WHERE owningClass = ? AND field = ? "
+            f"AND {have} IN (SELECT value FROM json_each(?))",
+            (owner_class, field_name, orjson.dumps(ids).decode()))
+        return [r[0] for r in rows]
+
+    # ----- config -----
+    async def get_config(self) -> dict[str, Any]:
+        """{"params", "masterKeyOnly"}, empty when never set."""
+        row = self._db.execute(f"SELECT params, masterKeyOnly FROM {CONFIG_TABLE} WHERE id = 1").fetchone()
+        if row is None:
+            return {"params": {}, "masterKeyOnly": {}}
+        return {"params": orjson.loads(row[0]), "masterKeyOnly": orjson.loads(row[1])}
+
+    async def set_config(self, params: dict[str, Any], master_key_only: dict[str, Any]) -> None:
+        """Replace the config whole."""
+        self._db.execute(f"INSERT OR REPLACE INTO {CONFIG_TABLE} (id, params, masterKeyOnly) VALUES (1, ?, ?)",
+                         (orjson.dumps(params).decode(), orjson.dumps(master_key_only).decode()))
+
+
+# ----- rows and documents -----
+
+def _fields(schema: ClassSchema | None) -> dict[str, Any]:
+    return (schema or {}).get("fields") or {}
+
+
+def _row(doc: Document) -> tuple[str, str | None, str | None, str]:
+    """(objectId, createdAt, updatedAt, JSON of the rest)."""
+    body = {k: v for k, v in doc.items() if k not in ("objectId", "createdAt", "updatedAt")}
+    object_id = doc.get("objectId") or new_object_id()
+    return object_id, doc.get("createdAt"), doc.get("updatedAt"), orjson.dumps(body).decode()
+
+
+def _doc(row: tuple[str, str | None, str | None, str]) -> Document:
+    object_id, created, updated, body = row
+    doc: Document = {"objectId": object_id}
+    if created is not None:
+        doc["createdAt"] = created
+    if updated is not None:
+        doc["updatedAt"] = updated
+    doc.update(orjson.loads(body))
+    return doc
+
+
+def _add_scores(docs: list[Document], where: Where) -> None:
+    score = matcher.compile_text_score(where)
+    for doc in docs:
+        doc["score"] = score(doc)
+
+
+def _distance(doc: Document, key: str, point: dict[str, Any]) -> float:
+    try:
+        return matcher.distance_radians(matcher.get_path(doc, key), point)
+    except (ValueError, TypeError):  # not a single GeoPoint (an array of them): last
+        return float("inf")
+
+
+def _sort(docs: list[Document], sort: list[tuple[str, int]], near: tuple[str, dict[str, Any]] | None) -> list[Document]:
+    """The matcher's ordering; `$score` by text score; `$nearSphere` by distance when unsorted."""
+    if not sort:
+        if near is None:
+            return docs
+        key, constraint = near
+        point = constraint["$nearSphere"]
+        return sorted(docs, key=lambda d: _distance(d, key, point))
+    if all(k != "$score" for k, _ in sort):
+        return matcher.sort_documents(docs, sort)
+    for key, direction in reversed(sort):  # stable sorts, last key first
+        if key == "$score":  # MongoDB's textScore sort is always best first
+            docs = sorted(docs, key=lambda d: d.get("score", 0), reverse=True)
+        else:
+            docs = matcher.sort_documents(docs, [(key, direction)])
+    return docs
