@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import aiohttp
+
 from bench import report
 from bench.client import ParseClient, ServerKeys
 from bench.runner import Result, run_scenario
@@ -22,6 +24,7 @@ from bench.scenarios import SCENARIO_NAMES, SeedData, build_scenarios
 from bench.seed import drop_class, prepare
 
 MAX_DURATION_S = 600.0
+BUSY_LOADAVG = 1.0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -29,28 +32,62 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m bench",
         description="Load benchmark for a Parse-compatible REST API (one process, aiohttp).",
     )
-    parser.add_argument("--url", required=True, help="server URL with mount path, e.g. http://localhost:1338/1")
-    parser.add_argument("--compare", metavar="URL", help="a second server: run the same scenarios, print side by side")
-    parser.add_argument("--label", default=None, help="name of --url in tables (default: host:port)")
-    parser.add_argument("--compare-label", default=None, help="name of --compare in tables (default: host:port)")
+    parser.add_argument(
+        "--url", required=True, help="server URL with mount path, e.g. http://localhost:1338/1"
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="URL",
+        help="a second server: run the same scenarios, print side by side",
+    )
+    parser.add_argument(
+        "--label", default=None, help="name of --url in tables (default: host:port)"
+    )
+    parser.add_argument(
+        "--compare-label", default=None, help="name of --compare in tables (default: host:port)"
+    )
     parser.add_argument("--app-id", default="test")
-    parser.add_argument("--master-key", default="test", help="used only to create, index and drop the class")
-    parser.add_argument("--rest-key", default=None, help="REST API key sent with every scenario request")
-    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per scenario (default 10)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each (default 2)")
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
+    parser.add_argument(
+        "--master-key", default="test", help="used only to create, index and drop the class"
+    )
+    parser.add_argument(
+        "--rest-key", default=None, help="REST API key sent with every scenario request"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="measured seconds per scenario (default 10)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="unmeasured seconds before each (default 2)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="requests in flight (default 16)"
+    )
     parser.add_argument(
         "--scenarios",
         default=",".join(SCENARIO_NAMES),
         help=f"comma-separated subset of {','.join(SCENARIO_NAMES)}",
     )
-    parser.add_argument("--seed-count", type=int, default=1000, help="objects seeded for get/query/update/count")
-    parser.add_argument("--class-name", default="BenchItem", help="class created, used and dropped (default BenchItem)")
-    parser.add_argument("--max-requests", type=int, default=1_000_000, help="cap per scenario phase (default 1e6)")
+    parser.add_argument(
+        "--seed-count", type=int, default=1000, help="objects seeded for get/query/update/count"
+    )
+    parser.add_argument(
+        "--class-name",
+        default="BenchItem",
+        help="class created, used and dropped (default BenchItem)",
+    )
+    parser.add_argument(
+        "--max-requests", type=int, default=1_000_000, help="cap per scenario phase (default 1e6)"
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument("--cpu", type=int, default=None, help="pin this process to CPU N (os.sched_setaffinity)")
-    parser.add_argument("--random-seed", type=int, default=1, help="seed of the request mix (default 1)")
-    parser.add_argument("--no-cleanup", action="store_true", help="keep the class and its objects afterwards")
+    parser.add_argument(
+        "--cpu", type=int, default=None, help="pin this process to CPU N (os.sched_setaffinity)"
+    )
+    parser.add_argument(
+        "--random-seed", type=int, default=1, help="seed of the request mix (default 1)"
+    )
+    parser.add_argument(
+        "--no-cleanup", action="store_true", help="keep the class and its objects afterwards"
+    )
     parser.add_argument(
         "--allow-remote", action="store_true", help="permit a non-loopback URL (refused by default)"
     )
@@ -61,14 +98,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"unknown scenarios {unknown}; choose from {','.join(SCENARIO_NAMES)}")
     args.scenario_names = names
     if not 0 < args.duration <= MAX_DURATION_S or not 0 <= args.warmup <= MAX_DURATION_S:
-        parser.error(f"--duration must be in (0, {MAX_DURATION_S:.0f}] and --warmup in [0, {MAX_DURATION_S:.0f}]")
+        parser.error(
+            f"--duration must be in (0, {MAX_DURATION_S:.0f}], "
+            f"--warmup in [0, {MAX_DURATION_S:.0f}]"
+        )
     if not 1 <= args.concurrency <= 1024:
         parser.error("--concurrency must be between 1 and 1024")
     if args.seed_count < 1 or args.max_requests < 1:
         parser.error("--seed-count and --max-requests must be positive")
     for url in filter(None, [args.url, args.compare]):
         if not args.allow_remote and not is_loopback(url):
-            parser.error(f"{url} is not a loopback address; pass --allow-remote to benchmark it anyway")
+            parser.error(
+                f"{url} is not a loopback address; pass --allow-remote to benchmark it anyway"
+            )
     return args
 
 
@@ -108,8 +150,13 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             labels = [f"A({labels[0]})", f"B({labels[1]})"]
     rng = random.Random(args.random_seed)
     targets = [
-        Target(label, ParseClient(ServerKeys(url, args.app_id, args.rest_key, args.master_key), args.concurrency))
-        for label, url in zip(labels, urls)
+        Target(
+            label,
+            ParseClient(
+                ServerKeys(url, args.app_id, args.rest_key, args.master_key), args.concurrency
+            ),
+        )
+        for label, url in zip(labels, urls, strict=True)
     ]
     results: dict[str, list[Result]] = {t.label: [] for t in targets}
     for target in targets:
@@ -151,7 +198,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 
     first, *second = targets
     if second:
-        print(report.comparison_table(first.label, results[first.label], second[0].label, results[second[0].label]))
+        print(
+            report.comparison_table(
+                first.label, results[first.label], second[0].label, results[second[0].label]
+            )
+        )
     else:
         print(report.single_table(results[first.label]))
     for target in targets:
@@ -167,6 +218,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             "class_name": args.class_name,
             "cpu": args.cpu,
             "host": platform.node(),
+            "cpus": os.cpu_count(),
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
             "python": platform.python_version(),
         },
         "servers": {
@@ -182,7 +235,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             {
                 "ratio": {
                     a.scenario: round(a.rps / b.rps, 3) if b.rps else None
-                    for a, b in zip(results[first.label], results[second[0].label])
+                    for a, b in zip(results[first.label], results[second[0].label], strict=True)
                 }
             }
             if second
@@ -196,7 +249,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
         log(f"load generator pinned to CPU {args.cpu}")
-    document = asyncio.run(run(args))
+    busy = os.getloadavg()[0]
+    if busy > BUSY_LOADAVG:
+        log(
+            f"warning: 1-minute load average is {busy:.2f}: "
+            "other work on this machine will skew the figures"
+        )
+    try:
+        document = asyncio.run(run(args))
+    except (TimeoutError, RuntimeError, OSError, aiohttp.ClientError) as exc:
+        log(f"error: {exc}")
+        return 1
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(document, out, indent=2)

@@ -14,7 +14,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     def line(cells: Sequence[str]) -> str:
         first, *rest = cells
-        return "  ".join([first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:])])
+        return "  ".join(
+            [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        )
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
@@ -23,7 +25,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def single_table(results: Sequence[Result]) -> str:
     header = ["scenario", "requests", "req/s", "p50 ms", "p99 ms", "errors"]
     rows = [
-        [r.scenario, str(r.requests), f"{r.rps:.1f}", f"{r.p50_ms:.2f}", f"{r.p99_ms:.2f}", str(r.errors)]
+        [
+            r.scenario,
+            str(r.requests),
+            f"{r.rps:.1f}",
+            f"{r.p50_ms:.2f}",
+            f"{r.p99_ms:.2f}",
+            str(r.errors),
+        ]
         for r in results
     ]
     return _table(header, rows)
@@ -59,9 +68,12 @@ def comparison_table(label_a: str, a: Sequence[Result], label_b: str, b: Sequenc
             str(x.errors),
             str(y.errors),
         ]
-        for x, y in zip(a, b)
+        for x, y in zip(a, b, strict=True)
     ]
-    return _table(header, rows) + "\n(latencies in ms; ratio = throughput of the first over the second)"
+    return (
+        _table(header, rows)
+        + "\n(latencies in ms; ratio = throughput of the first over the second)"
+    )
 
 
 def notes(label: str, results: Sequence[Result]) -> list[str]:
@@ -78,7 +90,9 @@ def notes(label: str, results: Sequence[Result]) -> list[str]:
     return lines
 
 
-def server_json(url: str, indexed: bool, seeded: int, results: Sequence[Result]) -> dict[str, object]:
+def server_json(
+    url: str, indexed: bool, seeded: int, results: Sequence[Result]
+) -> dict[str, object]:
     return {
         "url": url,
         "indexed": indexed,

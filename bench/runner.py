@@ -83,7 +83,7 @@ async def _worker(
         request = scenario.build(rng)
         try:
             reply = await client.send(request.method, request.path, request.body)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             tally.error(f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(0.01)  # a refused connection fails fast; do not spin
             continue

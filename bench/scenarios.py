@@ -139,7 +139,8 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
             Scenario("create", "POST /classes/C, 6 fields", create, status_check(201)),
             Scenario("get", "GET /classes/C/<id> of a seeded object", get, status_check(200)),
             Scenario(
-                "query", "GET /classes/C where category=X, limit 20, order -score",
+                "query",
+                "GET /classes/C where category=X, limit 20, order -score",
                 query,
                 answer_with(b'"results"'),
             ),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 import sys
 
-from bench.client import ParseClient
+import orjson
+
+from bench.client import ParseClient, Reply
 from bench.scenarios import CATEGORIES, SeedData, item_fields
 
 SEED_BATCH = 50
@@ -35,7 +37,9 @@ async def drop_class(client: ParseClient, class_name: str, *, quiet: bool = Fals
         return
     for what, reply in (("purge", purge), ("schema delete", drop)):
         if reply.status != 200:
-            warn(f"{what} of {class_name} on {client.base}: HTTP {reply.status} {reply.body[:200]!r}")
+            warn(
+                f"{what} of {class_name} on {client.base}: HTTP {reply.status} {reply.body[:200]!r}"
+            )
 
 
 async def create_class(client: ParseClient, class_name: str) -> bool:
@@ -55,7 +59,16 @@ async def create_class(client: ParseClient, class_name: str) -> bool:
     return False
 
 
-async def seed_objects(client: ParseClient, class_name: str, count: int, rng: random.Random) -> list[str]:
+def _json_or_none(reply: Reply) -> object:
+    try:
+        return reply.json()
+    except orjson.JSONDecodeError:
+        return None
+
+
+async def seed_objects(
+    client: ParseClient, class_name: str, count: int, rng: random.Random
+) -> list[str]:
     """Creates `count` objects spread over the categories; returns their objectIds."""
     ids: list[str] = []
     path = f"{client.keys.mount_path}/classes/{class_name}"
@@ -67,12 +80,17 @@ async def seed_objects(client: ParseClient, class_name: str, count: int, rng: ra
             "/batch",
             {"requests": [{"method": "POST", "path": path, "body": f} for f in fields]},
         )
-        results = reply.json() if reply.status == 200 else None
-        if isinstance(results, list) and all("success" in r for r in results):
+        results = _json_or_none(reply) if reply.status == 200 else None
+        if isinstance(results, list) and all(
+            isinstance(r, dict) and "success" in r for r in results
+        ):
             ids.extend(r["success"]["objectId"] for r in results)
             continue
         if start == 0:
-            warn(f"/batch seeding failed (HTTP {reply.status} {reply.body[:200]!r}); seeding one by one")
+            warn(
+                f"/batch seeding failed (HTTP {reply.status} {reply.body[:200]!r}); "
+                "seeding one by one"
+            )
         for document in fields:
             single = await client.send_json("POST", f"/classes/{class_name}", document)
             if single.status != 201:

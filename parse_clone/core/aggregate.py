@@ -40,18 +40,54 @@ def pipeline_from_body(body: dict[str, Any]) -> list[dict[str, Any]]:
     return stages
 
 
-def _normalize_match(stage: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-    if "$match" in stage and isinstance(stage["$match"], dict):
+_MONGO_NAMES = {"_id": "objectId", "_created_at": "createdAt", "_updated_at": "updatedAt"}
+
+
+def _stored_name(name: str) -> str:
+    """Parse Server lets pipelines use MongoDB's names; storage speaks Parse's."""
+    if name in _MONGO_NAMES:
+        return _MONGO_NAMES[name]
+    if name.startswith("_p_"):
+        return name[3:]
+    return name
+
+
+def _rename_refs(value: Any) -> Any:
+    """"$_created_at" -> "$createdAt" inside expressions."""
+    if isinstance(value, str) and value.startswith("$") and not value.startswith("$$"):
+        head, dot, rest = value[1:].partition(".")
+        return "$" + _stored_name(head) + dot + rest
+    if isinstance(value, list):
+        return [_rename_refs(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rename_refs(v) for k, v in value.items()}
+    return value
+
+
+def _rename_keys(value: dict[str, Any]) -> dict[str, Any]:
+    return {_stored_name(k) if not k.startswith("$") else k: v for k, v in value.items()}
+
+
+def _normalize_stage(stage: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    name, arg = next(iter(stage.items()))
+    if name == "$match" and isinstance(arg, dict):
+        match = _rename_keys(arg)
         try:
-            return {"$match": normalize_where(stage["$match"], fields)}
+            return {"$match": normalize_where(match, fields)}
         except ParseError:
-            return stage
-    return stage
+            return {"$match": match}
+    if name == "$group" and isinstance(arg, dict):
+        return {"$group": {k: _rename_refs(v) for k, v in arg.items()}}
+    if name in ("$project", "$addFields", "$sort") and isinstance(arg, dict):
+        return {name: _rename_keys({k: _rename_refs(v) for k, v in arg.items()})}
+    return {name: _rename_refs(arg)}
 
 
 def _group_key(value: Any) -> Any:
     if isinstance(value, dict) and value.get("__type") == "Pointer":
         return value.get("objectId")
+    if value in ({}, "", []):
+        return None
     return value
 
 
@@ -69,7 +105,7 @@ async def aggregate(server: Server, class_name: str, body: dict[str, Any]) -> di
         values = await server.storage.distinct(class_name, schema, normalize_where(where, fields),
                                                str(body["distinct"]))
         return {"results": values}
-    stages = [_normalize_match(s, fields) for s in pipeline_from_body(body)]
+    stages = [_normalize_stage(s, fields) for s in pipeline_from_body(body)]
     rows = await server.storage.aggregate(class_name, schema, stages)
     results = []
     for row in rows:

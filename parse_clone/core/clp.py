@@ -26,6 +26,14 @@ def default_clp() -> dict[str, Any]:
     return clp
 
 
+def complete_clp(clp: dict[str, Any]) -> dict[str, Any]:
+    """A stored CLP with every operation present: ops left out deny everyone ({})."""
+    full: dict[str, Any] = {op: {} for op in CLP_OPERATIONS}
+    full["protectedFields"] = {}
+    full.update(clp)
+    return full
+
+
 def _js_str(value: Any) -> str:
     """How JavaScript would print a value inside a template string (for Parse's error wording)."""
     if value is True:

@@ -39,7 +39,8 @@ async def update(server: Any, params: Any, master_key_only: Any) -> None:
             current.pop(key, None)
             flags.pop(key, None)
         else:
-            current[key] = encode_value(value)
+            encode_value(value)  # validates; the value is kept as sent (file urls included)
+            current[key] = value
     for key, value in (master_key_only or {}).items():
         if value:
             flags[key] = True

@@ -64,10 +64,13 @@ class ParseError(Exception):
     UNSUPPORTED_SERVICE = 252
     INVALID_SCHEMA_OPERATION = 255
 
-    def __init__(self, code: int, message: str = "") -> None:
+    def __init__(self, code: int, message: str = "", http_status: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        # Parse answers a few client mistakes with code 1; we keep the code but not the 5xx status,
+        # since SDKs retry 5xx responses.
+        self.http_status = http_status
 
     def __repr__(self) -> str:
         return f"ParseError({self.code}, {self.message!r})"

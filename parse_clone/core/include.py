@@ -81,7 +81,9 @@ async def apply_include(server: "Server", auth: "Auth", results: list[dict[str, 
         prefix = ".".join(parts)
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for class_name, ids in by_class.items():
-            opts = QueryOptions(where={"objectId": {"$in": sorted(ids)}}, limit=None,
+            id_list = sorted(ids)
+            opts = QueryOptions(where={"objectId": id_list[0] if len(id_list) == 1 else {"$in": id_list}},
+                                limit=None,
                                 keys=_sub_keys(keys, prefix),
                                 exclude_keys=_sub_keys(exclude_keys, prefix) or [])
             try:

@@ -196,11 +196,12 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     if opts.redirect_key:
         class_name = await _redirect_class(server, class_name, opts.redirect_key)
     schema = await _class_schema(server, auth, class_name)
+    is_get = is_get or (len(opts.where) == 1 and isinstance(opts.where.get("objectId"), str))
+    operation = "get" if is_get else "find"
+    where = await build_where(server, auth, class_name, schema, opts.where, operation)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}
     fields = schema["fields"]
-    operation = "get" if is_get else "find"
-    where = await build_where(server, auth, class_name, schema, opts.where, operation)
     response: dict[str, Any] = {}
     if opts.count and not auth.bypasses_permissions:
         check_clp(await server.schema.clp(class_name), class_name, auth, "count")
@@ -230,11 +231,15 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
     for key in (opts.keys or []) + opts.exclude_keys:
         if "." in key:
             include.append(key.rsplit(".", 1)[0])
+    keys = opts.keys
     if opts.include_all:
-        include.extend(n for n, f in schema["fields"].items() if f.get("type") in ("Pointer", "Array"))
+        linked = [n for n, f in schema["fields"].items() if f.get("type") in ("Pointer", "Array")]
+        include.extend(linked)
+        if keys is not None:
+            keys = keys + linked
     include = [p for p in include if p != "*"]
     if include:
-        await apply_include(server, auth, results, include, opts.keys, opts.exclude_keys)
+        await apply_include(server, auth, results, include, keys, opts.exclude_keys)
     if not auth.bypasses_permissions:
         clp = await server.schema.clp(class_name)
         for r in results:
@@ -242,8 +247,8 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
     if class_name == "_User":
         for r in results:
             clean_user(r, auth)
-    if opts.keys is not None:
-        keep = set(ALWAYS_SELECTED) | {k.split(".", 1)[0] for k in opts.keys}
+    if keys is not None:
+        keep = set(ALWAYS_SELECTED) | {k.split(".", 1)[0] for k in keys}
         for r in results:
             for k in [k for k in r if k not in keep]:
                 del r[k]

@@ -7,7 +7,7 @@ import copy
 from typing import Any, Callable
 
 from ..storage.base import ClassSchema, DuplicateValueError, StorageAdapter
-from .clp import default_clp, validate_clp
+from .clp import complete_clp, default_clp, validate_clp
 from .errors import ParseError
 from .schema_defs import (
     CLASS_DEFAULT_FIELDS,
@@ -88,7 +88,12 @@ class SchemaController:
         schema = await self.get(class_name)
         if schema is None:
             return None
-        clp = schema.get("classLevelPermissions")
+        return self._merged_clp(class_name, schema.get("classLevelPermissions"), keep_none=True)
+
+    def _merged_clp(self, class_name: str, clp: dict[str, Any] | None,
+                    keep_none: bool = False) -> dict[str, Any] | None:
+        if clp is None and not keep_none:
+            clp = default_clp()
         extra = self.protected_fields.get(class_name)
         if extra:
             clp = copy.deepcopy(clp) if clp else default_clp()
@@ -179,13 +184,12 @@ class SchemaController:
         fields.pop("_wperm", None)
         fields["ACL"] = {"type": "ACL"}
         if name == "_User":
-            fields.pop("authData", None)
             fields.pop("_hashed_password", None)
             fields["password"] = {"type": "String"}
         ordered = {k: fields[k] for k in ("objectId", "createdAt", "updatedAt", "ACL") if k in fields}
         ordered.update({k: v for k, v in fields.items() if k not in ordered})
         out: dict[str, Any] = {"className": name, "fields": ordered,
-                               "classLevelPermissions": schema.get("classLevelPermissions") or default_clp()}
+                               "classLevelPermissions": self._merged_clp(name, schema.get("classLevelPermissions"))}
         if schema.get("indexes"):
             out["indexes"] = schema["indexes"]
         return out
@@ -246,7 +250,8 @@ class SchemaController:
         validate_clp(clp, _with_defaults(class_name, all_fields), self.custom_ids)
         stored_fields = {k: self._clean_field(v) for k, v in fields.items()}
         schema: ClassSchema = {"className": class_name, "fields": stored_fields,
-                               "classLevelPermissions": clp if clp is not None else default_clp(), "indexes": None}
+                               "classLevelPermissions": complete_clp(clp) if clp is not None else default_clp(),
+                               "indexes": None}
         try:
             await self.storage.create_class(class_name, schema)
         except DuplicateValueError:
@@ -287,7 +292,7 @@ class SchemaController:
         for name, f in adds.items():
             await self.storage.add_field_if_not_exists(class_name, name, self._clean_field(f))
         if clp is not None:
-            await self._set_stored(class_name, lambda s: s.__setitem__("classLevelPermissions", clp))
+            await self._set_stored(class_name, lambda s: s.__setitem__("classLevelPermissions", complete_clp(clp)))
         self.invalidate(class_name)
         if indexes:
             await self._apply_indexes(class_name, indexes)

@@ -32,6 +32,8 @@ class Server:
         """Connect storage, load the schema cache, create the built-in unique indexes."""
         await self.storage.connect()
         await self.schema.reload()
+        for class_name in ("_User", "_Role"):
+            await self.schema.enforce_class(class_name, can_create=True)
 
     async def stop(self) -> None:
         """Release storage."""

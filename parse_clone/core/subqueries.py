@@ -53,12 +53,21 @@ async def resolve_subqueries(server: "Server", auth: "Auth", class_name: str, fi
             extra.append(await _relation_constraint(server, auth, class_name, key, fields[key], value))
         elif isinstance(value, dict) and any(op in value for op in ("$inQuery", "$notInQuery", "$select",
                                                                       "$dontSelect")):
-            out[key] = await _resolve_constraint(server, auth, key, value)
+            out[key] = await _resolve_constraint(server, auth, key, _split_typed(value))
         else:
             out[key] = value
     if extra:
         return {"$and": [out, *extra]} if out else (extra[0] if len(extra) == 1 else {"$and": extra})
     return out
+
+
+def _split_typed(value: dict[str, Any]) -> dict[str, Any]:
+    """A typed value with operators mixed in (the JS SDK adds them to a pointer) -> {"$eq": value, ops...}."""
+    if "__type" not in value:
+        return value
+    typed = {k: v for k, v in value.items() if not k.startswith("$")}
+    ops = {k: v for k, v in value.items() if k.startswith("$")}
+    return {"$eq": typed, **ops}
 
 
 async def _resolve_constraint(server: "Server", auth: "Auth", key: str, c: dict[str, Any]) -> dict[str, Any]:
@@ -79,8 +88,14 @@ async def _resolve_constraint(server: "Server", auth: "Auth", key: str, c: dict[
                 raise ParseError(ParseError.INVALID_QUERY, f"improper usage of {op}")
             q = sel["query"]
             results = await _run_subquery(server, auth, q.get("className"), q.get("where", {}), q)
-            values = [_path(r, sel["key"]) for r in results]
-            _merge_list(c, target, [v for v in values if v is not _MISSING])
+            values: list[Any] = []
+            for r in results:
+                v = _path(r, sel["key"])
+                if isinstance(v, list):
+                    values.extend(v)
+                elif v is not _MISSING:
+                    values.append(v)
+            _merge_list(c, target, values)
     return c
 
 

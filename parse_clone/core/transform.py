@@ -113,13 +113,14 @@ def encode_geopoint(value: dict[str, Any]) -> dict[str, Any]:
     """Validate a GeoPoint: numbers in range (111 otherwise, Parse's wording)."""
     lat, lng = value.get("latitude"), value.get("longitude")
     if not _is_number(lat) or not _is_number(lng):
-        raise ParseError(ParseError.INVALID_JSON, "Invalid GeoPoint: latitude and longitude must be numbers")
+        raise ParseError(ParseError.INCORRECT_TYPE, "This is not a valid GeoPoint")
+    # Parse Server reports out-of-range coordinates with code 1; we answer them with HTTP 400.
     if not -90 <= lat <= 90:
-        raise ParseError(ParseError.INVALID_JSON, "GeoPoint latitude out of bounds: " + _num(lat) + " < -90.0."
-                         if lat < -90 else "GeoPoint latitude out of bounds: " + _num(lat) + " > 90.0.")
+        raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "GeoPoint latitude out of bounds: " + _num(lat) +
+                         (" < -90.0." if lat < -90 else " > 90.0."), http_status=400)
     if not -180 <= lng <= 180:
-        raise ParseError(ParseError.INVALID_JSON, "GeoPoint longitude out of bounds: " + _num(lng) + " < -180.0."
-                         if lng < -180 else "GeoPoint longitude out of bounds: " + _num(lng) + " > 180.0.")
+        raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "GeoPoint longitude out of bounds: " + _num(lng) +
+                         (" < -180.0." if lng < -180 else " > 180.0."), http_status=400)
     return {"__type": "GeoPoint", "latitude": lat, "longitude": lng}
 
 
@@ -135,7 +136,7 @@ def encode_polygon(value: dict[str, Any]) -> dict[str, Any]:
     """Validate a Polygon: at least three distinct [lat, lng] points; the ring is closed."""
     coords = value.get("coordinates")
     if not isinstance(coords, list):
-        raise ParseError(ParseError.INVALID_JSON, "Polygon must have at least 3 values")
+        raise ParseError(ParseError.INCORRECT_TYPE, "This is not a valid Polygon")
     points: list[list[float]] = []
     for p in coords:
         if not isinstance(p, list) or len(p) != 2 or not all(_is_number(c) for c in p):
@@ -144,9 +145,10 @@ def encode_polygon(value: dict[str, Any]) -> dict[str, Any]:
         points.append([p[0], p[1]])
     distinct = {tuple(p) for p in points}
     if len(distinct) < 3:
-        raise ParseError(ParseError.INTERNAL_SERVER_ERROR if len(points) >= 3 else ParseError.INVALID_JSON,
-                         "GeoJSON: Loop must have at least 3 different vertices" if len(points) >= 3
-                         else "Polygon must have at least 3 values")
+        if len(points) >= 3:
+            raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "GeoJSON: Loop must have at least 3 different vertices",
+                             http_status=400)
+        raise ParseError(ParseError.INVALID_JSON, "Polygon must have at least 3 values")
     if points[0] != points[-1]:
         points.append(list(points[0]))  # Parse stores polygons closed
     return {"__type": "Polygon", "coordinates": points}

@@ -11,7 +11,7 @@ from .transform import encode_geopoint, encode_value
 from .values import normalize_iso, to_iso
 
 _KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.]*$")
-_SPECIAL_KEYS = ("$and", "$or", "$nor", "_rperm", "_wperm")
+_SPECIAL_KEYS = ("$and", "$or", "$nor", "$relatedTo", "_rperm", "_wperm")
 _MASTER_KEYS = _SPECIAL_KEYS + (
     "_email_verify_token", "_perishable_token", "_tombstone", "_email_verify_token_expires_at",
     "_failed_login_count", "_account_lockout_expires_at", "_password_changed_at", "_password_history",
@@ -67,6 +67,10 @@ def normalize_where(where: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
             out[key] = value
         elif isinstance(value, dict) and _is_constraint(value):
             out[key] = _normalize_constraint(key, value, fields)
+        elif isinstance(value, dict) and "__type" in value and any(str(k).startswith("$") for k in value):
+            typed = {k: v for k, v in value.items() if not str(k).startswith("$")}
+            ops = {k: v for k, v in value.items() if str(k).startswith("$")}
+            out[key] = _normalize_constraint(key, {"$eq": typed, **ops}, fields)
         else:
             out[key] = _atom(key, value, fields)
     return out
@@ -162,6 +166,10 @@ def _geopoint(value: Any, message: str) -> dict[str, Any]:
         value = {"__type": "GeoPoint", "latitude": value[1], "longitude": value[0]}
     if not isinstance(value, dict) or value.get("__type") != "GeoPoint":
         raise ParseError(ParseError.INVALID_JSON, message)
+    for coord in ("latitude", "longitude"):
+        c = value.get(coord)
+        if not isinstance(c, (int, float)) or isinstance(c, bool) or c != c:
+            raise ParseError(ParseError.INVALID_JSON, message)
     return encode_geopoint(value)
 
 

@@ -198,10 +198,11 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     check_clp(clp, class_name, auth, "create")
     can_add = auth.bypasses_permissions or check_clp_quiet(clp, class_name, auth, "addField")
     schema = await server.schema.enforce_fields(class_name, {**data, **_relation_type(relations)}, can_add)
+    defaulted: dict[str, Any] = {}
     for name, f in schema["fields"].items():
         if "defaultValue" in f and (data.get(name) is None or (
                 isinstance(data.get(name), dict) and data[name].get("__op") == "Delete")):
-            data[name] = f["defaultValue"]
+            data[name] = defaulted[name] = f["defaultValue"]
     _check_required(schema, class_name, data, True)
     object_id = _new_id(server, body)
     now = now_iso()
@@ -228,7 +229,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
         raise ParseError(ParseError.DUPLICATE_VALUE,
                          "A duplicate value for a field with unique values was provided") from None
     await _apply_relations(server, class_name, object_id, relations)
-    response = {"objectId": object_id, "createdAt": stored["createdAt"], **_echo(data, stored)}
+    response = {"objectId": object_id, "createdAt": stored["createdAt"], **_echo(data, stored), **defaulted}
     return WriteResult(response=response, object_id=object_id, created=True, stored=stored)
 
 

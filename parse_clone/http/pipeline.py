@@ -53,7 +53,8 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 def error_reply(exc: BaseException) -> Reply:
     """Map an exception to Parse's status and body."""
     if isinstance(exc, ParseError):
-        status = 500 if exc.code == ParseError.INTERNAL_SERVER_ERROR else 404 if exc.code == 101 else 400
+        status = exc.http_status or (500 if exc.code == ParseError.INTERNAL_SERVER_ERROR
+                                     else 404 if exc.code == 101 else 400)
         return Reply({"code": exc.code, "error": exc.message}, status)
     if isinstance(exc, Unauthorized):
         return Reply({"error": exc.message}, 403)

@@ -60,9 +60,14 @@ def decode_query_string(items: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in items:
         try:
-            out[key] = orjson.loads(value)
+            decoded = orjson.loads(value)
         except orjson.JSONDecodeError:
-            out[key] = value
+            decoded = value
+        if key in out:  # a repeated parameter (keys=a&keys=b) becomes a list
+            previous = out[key]
+            out[key] = (previous if isinstance(previous, list) else [previous]) + [decoded]
+        else:
+            out[key] = decoded
     return out
 
 

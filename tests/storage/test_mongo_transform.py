@@ -445,7 +445,7 @@ def test_database_name_comes_from_the_uri_path():
 
 
 class _FakeSession:
-    def __init__(self, log: list[str], fail_commit: bool = False) -> None:
+    def __init__(self, log: list[str]) -> None:
         self.log = log
 
     async def start_transaction(self) -> None:
@@ -552,3 +552,42 @@ async def test_find_with_limit_zero_returns_nothing_without_a_query():
     adapter = MongoAdapter("mongodb://h/db", client=AsyncMongoMockClient())
     await adapter.connect()
     assert await adapter.find("Post", SCHEMA, {"$bad": 1}, FindOptions(limit=0)) == []
+
+
+class _TextCollection(_GeoCollection):
+    def find(self, filter_: Any, projection: Any = None, **_: Any) -> _GeoMissingCursor:
+        self.filters.append((filter_, projection))
+        return _TextCursor(self)
+
+
+class _TextCursor(_GeoMissingCursor):
+    async def to_list(self, *_: Any) -> list[Any]:
+        if not self.outer.indexes:
+            raise OperationFailure("text index required for $text query", 27)
+        return [{"_id": "a", "body": "fox", "score": 1.5}]
+
+
+async def test_text_search_without_a_text_index_creates_field_text_and_records_it_in_the_schema():
+    mock = AsyncMongoMockClient().get_database("db")
+    await mock["_SCHEMA"].insert_one({"_id": "Article", "body": "string"})
+    adapter = MongoAdapter("mongodb://h/db", client=object())
+    collection = _TextCollection()
+    adapter._db = {"Article": collection, "_SCHEMA": mock["_SCHEMA"]}  # type: ignore[assignment]
+    where_ = {"body": {"$text": {"$search": {"$term": "fox"}}}}
+    docs = await adapter.find("Article", {"fields": {"body": {"type": "String"}}}, where_,
+                              FindOptions(sort=[("$score", -1)], keys=["$score"]))
+    assert collection.indexes == [[("body", "text")]]
+    assert collection.filters[-1] == ({"$text": {"$search": "fox"}}, {"score": {"$meta": "textScore"}})
+    assert docs == [{"objectId": "a", "body": "fox", "score": 1.5}]
+    schema_doc = await mock["_SCHEMA"].find_one({"_id": "Article"})
+    assert schema_doc["_metadata"] == {"indexes": {"_id_": {"_id": 1}, "body_text": {"body": "text"}}}
+
+
+async def test_text_score_is_only_projected_when_keys_ask_for_it():
+    adapter = MongoAdapter("mongodb://h/db", client=object())
+    collection = _TextCollection()
+    collection.indexes.append("present")
+    adapter._db = {"Article": collection}  # type: ignore[assignment]
+    await adapter.find("Article", {"fields": {}}, {"body": {"$text": {"$search": {"$term": "fox"}}}},
+                       FindOptions(sort=[("$score", -1)]))
+    assert collection.filters == [({"$text": {"$search": "fox"}}, None)]

@@ -22,7 +22,8 @@ from .indexes import NO_GEO_INDEX, NO_TEXT_INDEX, STARTUP_INDEXES, duplicate_val
 from .query import MongoQuery, to_mongo_query, to_mongo_sort
 from .schema import IMPLIED_FIELDS, field_options, from_schema_document, mongo_field_type, to_schema_document
 from .session import SessionScope, maybe_await
-from .transform import AUTH_PREFIX, field_type, from_mongo_document, mongo_key, stored_key, to_mongo_document
+from .transform import AUTH_PREFIX, from_mongo_document, mongo_key, stored_key, to_mongo_document
+from .transform import field_type as type_in_schema  # `field_type` is the contract's parameter name
 from .update import MongoUpdate, to_mongo_update
 from .values import from_interior, from_top, pointer_from_string, to_interior, type_of
 
@@ -125,28 +126,28 @@ class MongoAdapter(StorageAdapter):
         await self._schemas().replace_one({"_id": class_name}, to_schema_document(class_name, schema),
                                           upsert=True, **self._opts())
 
-    async def add_field_if_not_exists(self, class_name: str, field_name: str, field_type_: FieldType) -> None:
+    async def add_field_if_not_exists(self, class_name: str, field_name: str, field_type: FieldType) -> None:
         """``$set`` guarded by ``{field: {$exists: false}}``, as Parse Server does; a lost race is a no-op."""
-        type_string = mongo_field_type(field_type_)
+        type_string = mongo_field_type(field_type)
         if type_string is None:
             return
         changes: dict[str, Any] = {field_name: type_string}
-        if field_options(field_type_):
-            changes[f"_metadata.fields_options.{field_name}"] = field_options(field_type_)
+        if field_options(field_type):
+            changes[f"_metadata.fields_options.{field_name}"] = field_options(field_type)
         on_insert = {k: v for k, v in IMPLIED_FIELDS.items() if k != field_name}
         try:
             await self._schemas().update_one({"_id": class_name, field_name: {"$exists": False}},
                                              {"$set": changes, "$setOnInsert": on_insert}, upsert=True, **self._opts())
         except DuplicateKeyError:
             return  # the field exists already: the filter missed and the upsert hit the _id
-        if field_type_.get("type") == "Polygon":
+        if field_type.get("type") == "Polygon":
             await self._collection(class_name).create_index([(field_name, "2dsphere")])
 
     async def delete_fields(self, class_name: str, schema: ClassSchema, field_names: list[str]) -> None:
         """Unset the values (``_p_`` names for pointers), drop relation join collections, edit `_SCHEMA`."""
         unset: dict[str, str] = {}
         for name in field_names:
-            kind = field_type(schema, name)
+            kind = type_in_schema(schema, name)
             if kind == "Relation":
                 await self._db.drop_collection(self.prefix + self._join_name(class_name, name))
             elif kind == "Pointer":
@@ -326,10 +327,10 @@ class MongoAdapter(StorageAdapter):
                 out.append(pointer_from_string(value) or value)
             elif key in ("_created_at", "_updated_at"):
                 out.append(from_mongo_document(class_name, schema, {key: value})[stored_key(key)])
-            elif field_type(schema, field_name) == "Array":
+            elif type_in_schema(schema, field_name) == "Array":
                 out.append(from_interior(value))
             else:
-                out.append(from_top(value, field_type(schema, field_name)))
+                out.append(from_top(value, type_in_schema(schema, field_name)))
         return out
 
     async def aggregate(self, class_name: str, schema: ClassSchema, pipeline: list[dict[str, Any]]) -> list[Document]:

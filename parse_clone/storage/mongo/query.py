@@ -165,9 +165,13 @@ class _Translator:
             return []
         if len(regexes) != len(items):
             raise ParseError(ParseError.INVALID_JSON, "All $all values must be of regex type or none")
-        return [{"$and": [{mkey: {"$regex": translate_regex(r["$regex"]), **({"$options": r["$options"]}
-                                                                               if r.get("$options") else {})}}
-                          for r in regexes]}]
+        clauses = []
+        for r in regexes:
+            regex: dict[str, Any] = {"$regex": translate_regex(r["$regex"])}
+            if r.get("$options"):
+                regex["$options"] = r["$options"]
+            clauses.append({mkey: regex})
+        return [{"$and": clauses}]
 
     def near(self, mkey: str, c: dict[str, Any], out: dict[str, Any]) -> None:
         point = geopoint_pair(c["$nearSphere"])

@@ -353,18 +353,18 @@ def _column(key: str, value: Any) -> tuple[list[str], list[Any], Any]:
     """Columns hold strings or NULL; a value of any other kind can never equal them."""
     col = quote_ident(key)
     if not _is_constraint(value):
-        cond = _column_in(col, [value])
+        cond = _column_in(key, [value])
         return ([cond[0]], cond[1], _NOTHING) if cond else ([], [], value)
     conds: list[Sql] = []
     rest: dict[str, Any] = {}
     for op, arg in value.items():
         cond: Sql | None = None
         if op in ("$eq", "$ne"):
-            cond = _column_in(col, [arg])
+            cond = _column_in(key, [arg])
         elif op in ("$in", "$nin") and isinstance(arg, list):
-            cond = _column_in(col, arg)
+            cond = _column_in(key, arg)
         elif op in _CMP:
-            s = _as_column_string(arg)
+            s = _as_column_string(key, arg)
             cond = (f"{col} {_CMP[op]} ?", [s]) if s is not None else None
         elif op == "$exists" and isinstance(arg, bool):
             cond = (f"{col} IS {'NOT ' if arg else ''}NULL", [])
@@ -377,19 +377,20 @@ def _column(key: str, value: Any) -> tuple[list[str], list[Any], Any]:
     return [c[0] for c in conds], [x for c in conds for x in c[1]], rest or _NOTHING
 
 
-def _as_column_string(v: Any) -> str | None:
+def _as_column_string(key: str, v: Any) -> str | None:
     if isinstance(v, str):
         return v
-    if _kind(v) == "date":
+    if key != "objectId" and _kind(v) == "date":  # the date columns compare with Dates by iso
         return v["iso"]
     return None
 
 
-def _column_in(col: str, values: list[Any]) -> Sql | None:
+def _column_in(key: str, values: list[Any]) -> Sql | None:
+    col = quote_ident(key)
     strings = []
     parts = []
     for v in values:
-        s = _as_column_string(v)
+        s = _as_column_string(key, v)
         if s is not None:
             strings.append(s)
         elif v is None:

@@ -2,7 +2,10 @@
 // unique class names per run, ParseError assertions and clean-up of what a run created.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import Parse from 'parse/node.js';
+import { createRequire } from 'node:module';
+
+// CommonJS resolution of 'parse/node' works for SDK 5.x-6.x (no exports map) and 7.x+ (exports map).
+const Parse = createRequire(import.meta.url)('parse/node');
 
 const REQUIRED = ['SERVER_URL', 'APP_ID', 'MASTER_KEY', 'JS_KEY'];
 const missing = REQUIRED.filter((name) => !process.env[name]);
