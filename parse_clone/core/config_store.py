@@ -25,6 +25,28 @@ def _decode(value: Any, server: Any) -> Any:
     return value
 
 
+def _apply_op(key: str, current: Any, op: dict[str, Any]) -> Any:
+    """Increment / Add / AddUnique / Remove on one config parameter."""
+    kind = op["__op"]
+    if kind == "Increment":
+        amount = op.get("amount")
+        if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+            raise ParseError(ParseError.INVALID_JSON, "incrementing must provide a number")
+        base = current if isinstance(current, (int, float)) and not isinstance(current, bool) else 0
+        return base + amount
+    objects = op.get("objects")
+    if kind in ("Add", "AddUnique", "Remove") and not isinstance(objects, list):
+        raise ParseError(ParseError.INVALID_JSON, "objects to add must be an array")
+    items = list(current) if isinstance(current, list) else []
+    if kind == "Add":
+        return items + objects
+    if kind == "AddUnique":
+        return items + [o for i, o in enumerate(objects) if o not in items and o not in objects[:i]]
+    if kind == "Remove":
+        return [i for i in items if i not in objects]
+    raise ParseError(ParseError.COMMAND_UNAVAILABLE, f"The {kind} operator is not supported yet.")
+
+
 async def update(server: Any, params: Any, master_key_only: Any) -> None:
     """Apply PUT /config changes: set values, `{"__op":"Delete"}` removes, masterKeyOnly flags merge."""
     if params is not None and not isinstance(params, dict):
@@ -35,9 +57,12 @@ async def update(server: Any, params: Any, master_key_only: Any) -> None:
     current = dict(stored.get("params") or {})
     flags = dict(stored.get("masterKeyOnly") or {})
     for key, value in (params or {}).items():
-        if isinstance(value, dict) and value.get("__op") == "Delete":
+        op = value.get("__op") if isinstance(value, dict) else None
+        if op == "Delete":
             current.pop(key, None)
             flags.pop(key, None)
+        elif op is not None:
+            current[key] = _apply_op(key, current.get(key), value)
         else:
             encode_value(value)  # validates; the value is kept as sent (file urls included)
             current[key] = value

@@ -44,7 +44,7 @@ def _replace(value: Any, parts: list[str], found: dict[tuple[str, str], dict[str
         return value
     if not parts:
         if value.get("__type") == "Pointer":
-            return found.get((value.get("className"), value.get("objectId")), _GONE)
+            return found.get((value.get("className"), str(value.get("objectId"))), _GONE)
         return value
     key = parts[0]
     if key in value:
@@ -76,8 +76,8 @@ async def apply_include(server: "Server", auth: "Auth", results: list[dict[str, 
             continue
         by_class: dict[str, set[str]] = {}
         for p in pointers:
-            if isinstance(p.get("className"), str) and isinstance(p.get("objectId"), str):
-                by_class.setdefault(p["className"], set()).add(p["objectId"])
+            if isinstance(p.get("className"), str) and isinstance(p.get("objectId"), (str, int)):
+                by_class.setdefault(p["className"], set()).add(str(p["objectId"]))
         prefix = ".".join(parts)
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for class_name, ids in by_class.items():
@@ -86,14 +86,7 @@ async def apply_include(server: "Server", auth: "Auth", results: list[dict[str, 
                                 limit=None,
                                 keys=_sub_keys(keys, prefix),
                                 exclude_keys=_sub_keys(exclude_keys, prefix) or [])
-            try:
-                response = await find(server, auth, class_name, opts)
-            except Exception as exc:  # noqa: BLE001 - an unreadable class hides its objects, as in Parse
-                from .errors import ParseError
-
-                if isinstance(exc, ParseError):
-                    continue
-                raise
+            response = await find(server, auth, class_name, opts, is_get=len(id_list) == 1)
             for obj in response["results"]:
                 obj["__type"] = "Object"
                 obj["className"] = class_name

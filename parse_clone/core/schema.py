@@ -176,8 +176,8 @@ class SchemaController:
         return schema
 
     # ----- /schemas API -----
-    def to_api(self, schema: ClassSchema) -> dict[str, Any]:
-        """The schema as GET /schemas answers it."""
+    def to_api(self, schema: ClassSchema, merged: bool = False) -> dict[str, Any]:
+        """The schema as GET /schemas answers it (PUT answers with the server's protectedFields merged in)."""
         name = schema["className"]
         fields = dict(schema["fields"])
         fields.pop("_rperm", None)
@@ -189,7 +189,8 @@ class SchemaController:
         ordered = {k: fields[k] for k in ("objectId", "createdAt", "updatedAt", "ACL") if k in fields}
         ordered.update({k: v for k, v in fields.items() if k not in ordered})
         out: dict[str, Any] = {"className": name, "fields": ordered,
-                               "classLevelPermissions": self._merged_clp(name, schema.get("classLevelPermissions"))}
+                               "classLevelPermissions": self._merged_clp(name, schema.get("classLevelPermissions"))
+                               if merged else (schema.get("classLevelPermissions") or default_clp())}
         if schema.get("indexes"):
             out["indexes"] = schema["indexes"]
         return out
@@ -298,7 +299,7 @@ class SchemaController:
             await self._apply_indexes(class_name, indexes)
         updated = await self.get(class_name)
         assert updated is not None
-        return self.to_api(updated)
+        return self.to_api(updated, merged=True)
 
     async def _set_stored(self, class_name: str, change: Callable[[ClassSchema], None]) -> None:
         stored = await self.storage.get_class(class_name)

@@ -23,6 +23,8 @@ async def _run_subquery(server: "Server", auth: "Auth", class_name: Any, where: 
         raise ParseError(ParseError.INVALID_QUERY, "Invalid className in subquery")
     opts = QueryOptions(where=where if isinstance(where, dict) else {}, limit=None)
     if extra:
+        if isinstance(extra.get("redirectClassNameForKey"), str):
+            opts.redirect_key = extra["redirectClassNameForKey"]
         opts.limit = extra.get("limit") if isinstance(extra.get("limit"), int) else None
         opts.skip = extra.get("skip") if isinstance(extra.get("skip"), int) else 0
         if isinstance(extra.get("order"), str):

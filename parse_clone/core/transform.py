@@ -73,7 +73,7 @@ def encode_value(value: Any, top_level: bool = True) -> Any:
         return {k: encode_value(v, False) for k, v in value.items()}
     if t == "Pointer":
         cn, oid = value.get("className"), value.get("objectId")
-        if not isinstance(cn, str) or not isinstance(oid, str):
+        if not isinstance(cn, str) or not isinstance(oid, (str, int)) or isinstance(oid, bool):
             raise ParseError(ParseError.INCORRECT_TYPE, "This is not a valid Pointer")
         return {"__type": "Pointer", "className": cn, "objectId": oid}
     if t == "Object":

@@ -78,8 +78,8 @@ def _split_body(class_name: str, body: dict[str, Any], is_create: bool, auth: Au
     data: dict[str, Any] = {}
     relations: dict[str, list[dict[str, Any]]] = {}
     for key, value in body.items():
-        if key in ("createdAt", "updatedAt") and not auth.is_maintenance:
-            continue
+        if key in ("createdAt", "updatedAt"):
+            continue  # server-managed (the maintenance key may set them on create: see _maintenance_dates)
         if key == "objectId":
             if not is_create:
                 continue
@@ -95,6 +95,8 @@ def _split_body(class_name: str, body: dict[str, Any], is_create: bool, auth: Au
         if not field_name_is_valid(root, class_name) and not (class_name == "_User" and key in (
                 "password", "authData")):
             raise ParseError(ParseError.INVALID_KEY_NAME, f"Invalid field name: {key}.")
+        if isinstance(value, dict) and value.get("__type") == "Relation":
+            continue  # re-sending a relation field's descriptor changes nothing
         if isinstance(value, dict) and "__op" in value:
             _check_op(key, value)
             if value["__op"] in RELATION_OPS:
@@ -208,10 +210,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     now = now_iso()
     stored: dict[str, Any] = {"objectId": object_id, "createdAt": now, "updatedAt": now}
     if auth.is_maintenance:
-        for k in ("createdAt", "updatedAt"):
-            if isinstance(body.get(k), (str, dict)):
-                v = encode_value(body[k]) if isinstance(body[k], dict) else {"iso": body[k]}
-                stored[k] = v.get("iso", now)
+        _maintenance_dates(body, stored)
     for key, value in data.items():
         if key == "ACL":
             _set_acl(stored, value)
@@ -231,6 +230,24 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     await _apply_relations(server, class_name, object_id, relations)
     response = {"objectId": object_id, "createdAt": stored["createdAt"], **_echo(data, stored), **defaulted}
     return WriteResult(response=response, object_id=object_id, created=True, stored=stored)
+
+
+def _maintenance_dates(body: dict[str, Any], stored: dict[str, Any]) -> None:
+    """The maintenance key may backdate createdAt (and updatedAt, not before createdAt) on create."""
+    dates: dict[str, str] = {}
+    for key in ("createdAt", "updatedAt"):
+        if key not in body:
+            continue
+        value = body[key]
+        if not isinstance(value, dict) or value.get("__type") != "Date":
+            raise ParseError(ParseError.INCORRECT_TYPE, f"{key} must be a Date")
+        dates[key] = encode_value(value)["iso"]
+    if "createdAt" not in dates:
+        return
+    stored["createdAt"] = dates["createdAt"]
+    stored["updatedAt"] = dates.get("updatedAt", dates["createdAt"])
+    if stored["updatedAt"] < stored["createdAt"]:
+        raise ParseError(ParseError.VALIDATION_ERROR, "updatedAt cannot occur before createdAt")
 
 
 def check_clp_quiet(clp: dict[str, Any] | None, class_name: str, auth: Auth, op: str) -> bool:

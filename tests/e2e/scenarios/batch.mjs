@@ -53,7 +53,11 @@ describe('saveAll', () => {
       assert.ok(parent.id);
       assert.ok(parent.get('child').id);
     }
-    const found = await new Parse.Query(Row).startsWith('label', 'parent-').include('child').ascending('label').find();
+    const found = await new Parse.Query(Row)
+      .startsWith('label', 'parent-')
+      .include('child')
+      .ascending('label')
+      .find();
     assert.deepEqual(
       found.map((p) => p.get('child').get('i')),
       [0, 1, 2],
@@ -78,7 +82,11 @@ describe('saveAll', () => {
   test('transaction: true is all or nothing', async () => {
     const Tx = uniqueClass('E2ETx');
     await new Parse.Object(Tx).save({ n: 1 });
-    const rows = [new Parse.Object(Tx, { n: 2 }), new Parse.Object(Tx, { n: 'bad' }), new Parse.Object(Tx, { n: 3 })];
+    const rows = [
+      new Parse.Object(Tx, { n: 2 }),
+      new Parse.Object(Tx, { n: 'bad' }),
+      new Parse.Object(Tx, { n: 3 }),
+    ];
     // Only the rollback is asserted, not the error's shape: Parse Server 9.10 on PostgreSQL rolls
     // back but answers a failed transactional batch with 500 {"code":1}, which the SDK retries
     // and then rejects with an array of errors. (A 400 with the failing code would be saner.)

@@ -24,7 +24,11 @@ describe('101 object not found', () => {
   });
 
   test('get on a class that does not exist', async () => {
-    await rejectsWithCode(new Parse.Query(uniqueClass('E2ENone')).get('missing000'), OBJECT_NOT_FOUND, NOT_FOUND);
+    await rejectsWithCode(
+      new Parse.Query(uniqueClass('E2ENone')).get('missing000'),
+      OBJECT_NOT_FOUND,
+      NOT_FOUND,
+    );
   });
 
   test('fetch, update and destroy of a missing object', async () => {
@@ -72,11 +76,31 @@ describe('111 type mismatch', () => {
     `schema mismatch for ${Doc}.${field}; expected ${expected} but got ${got}`;
 
   test('a value of another type than the field has', async () => {
-    await rejectsWithCode(new Parse.Object(Doc).save({ n: 'str' }), INCORRECT_TYPE, mismatch('n', 'Number', 'String'));
-    await rejectsWithCode(new Parse.Object(Doc).save({ s: true }), INCORRECT_TYPE, mismatch('s', 'String', 'Boolean'));
-    await rejectsWithCode(new Parse.Object(Doc).save({ s: [1] }), INCORRECT_TYPE, mismatch('s', 'String', 'Array'));
-    await rejectsWithCode(new Parse.Object(Doc).save({ n: new Date() }), INCORRECT_TYPE, mismatch('n', 'Number', 'Date'));
-    await rejectsWithCode(new Parse.Object(Doc).save({ when: 5 }), INCORRECT_TYPE, mismatch('when', 'Date', 'Number'));
+    await rejectsWithCode(
+      new Parse.Object(Doc).save({ n: 'str' }),
+      INCORRECT_TYPE,
+      mismatch('n', 'Number', 'String'),
+    );
+    await rejectsWithCode(
+      new Parse.Object(Doc).save({ s: true }),
+      INCORRECT_TYPE,
+      mismatch('s', 'String', 'Boolean'),
+    );
+    await rejectsWithCode(
+      new Parse.Object(Doc).save({ s: [1] }),
+      INCORRECT_TYPE,
+      mismatch('s', 'String', 'Array'),
+    );
+    await rejectsWithCode(
+      new Parse.Object(Doc).save({ n: new Date() }),
+      INCORRECT_TYPE,
+      mismatch('n', 'Number', 'Date'),
+    );
+    await rejectsWithCode(
+      new Parse.Object(Doc).save({ when: 5 }),
+      INCORRECT_TYPE,
+      mismatch('when', 'Date', 'Number'),
+    );
   });
 
   test('a pointer to another class than the field points to', async () => {

@@ -67,7 +67,10 @@ describe('GeoPoint queries', () => {
       'versailles',
       'orleans',
     ]);
-    assert.deepEqual(values(await places().withinKilometers('loc', PARIS, 20).find()), ['paris', 'versailles']);
+    assert.deepEqual(values(await places().withinKilometers('loc', PARIS, 20).find()), [
+      'paris',
+      'versailles',
+    ]);
   });
 
   test('withinMiles, sorted by distance', async () => {
@@ -113,7 +116,10 @@ describe('GeoPoint queries', () => {
 
   test('withinPolygon with GeoPoints', async () => {
     const triangle = [point(49.2, 1.5), point(49.2, 3.5), point(47.5, 2.5)];
-    assert.deepEqual(sortedValues(await places().withinPolygon('loc', triangle).find()), ['paris', 'versailles']);
+    assert.deepEqual(sortedValues(await places().withinPolygon('loc', triangle).find()), [
+      'paris',
+      'versailles',
+    ]);
     const quad = [point(47.5, 1.5), point(49.5, 1.5), point(49.5, 3.0), point(47.5, 3.0)];
     assert.deepEqual(sortedValues(await places().withinPolygon('loc', quad).find()), [
       'orleans',
@@ -135,7 +141,9 @@ describe('Polygon queries', () => {
   test('polygonContains finds polygons holding a point', async () => {
     const regions = () => new Parse.Query(Region);
     assert.deepEqual(values(await regions().polygonContains('area', PARIS).find()), ['ile-de-france']);
-    assert.deepEqual(values(await regions().polygonContains('area', point(40.78, -73.97)).find()), ['manhattan']);
+    assert.deepEqual(values(await regions().polygonContains('area', point(40.78, -73.97)).find()), [
+      'manhattan',
+    ]);
     assert.deepEqual(await regions().polygonContains('area', LYON).find(), []);
   });
 

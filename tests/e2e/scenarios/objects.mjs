@@ -146,10 +146,7 @@ describe('save, fetch, destroy', () => {
     const id = thing.id;
     await thing.destroy();
     await rejectsWithCode(new Parse.Query(Thing).get(id), Parse.Error.OBJECT_NOT_FOUND);
-    await rejectsWithCode(
-      handleOf(Thing, id).fetch(),
-      Parse.Error.OBJECT_NOT_FOUND,
-    );
+    await rejectsWithCode(handleOf(Thing, id).fetch(), Parse.Error.OBJECT_NOT_FOUND);
   });
 });
 

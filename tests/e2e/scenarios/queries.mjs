@@ -1,14 +1,7 @@
 // Queries: every constraint, ordering, paging, projection, include and the query verbs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  Parse,
-  dropClasses,
-  rejectsWithCode,
-  sortedValues,
-  uniqueClass,
-  values,
-} from '../lib/parse.mjs';
+import { Parse, dropClasses, rejectsWithCode, sortedValues, uniqueClass, values } from '../lib/parse.mjs';
 
 const Item = uniqueClass('E2EItem');
 const Owner = uniqueClass('E2EOwner');
@@ -53,6 +46,8 @@ before(async () => {
     if (flag !== null) item.set('flag', flag);
     if (owner) item.set('owner', owners[owner]);
     items[name] = await item.save();
+    // Distinct createdAt values (millisecond resolution) for the createdAt ordering tests.
+    await new Promise((resolve) => setTimeout(resolve, 3));
   }
   for (const [category, active] of [
     ['x', true],
@@ -85,12 +80,7 @@ describe('comparison constraints', () => {
   });
 
   test('notEqualTo also matches objects without the field', async () => {
-    assert.deepEqual(await names(query().notEqualTo('cat', 'x')), [
-      'Echo.1',
-      'charlie',
-      'delta',
-      'foxtrot',
-    ]);
+    assert.deepEqual(await names(query().notEqualTo('cat', 'x')), ['Echo.1', 'charlie', 'delta', 'foxtrot']);
     assert.deepEqual(await names(query().notEqualTo('flag', true)), ['bravo', 'delta', 'foxtrot']);
   });
 
@@ -105,14 +95,22 @@ describe('comparison constraints', () => {
   test('range constraints on dates and on createdAt', async () => {
     assert.deepEqual(await names(query().lessThan('when', day('2024-03-01'))), ['alpha', 'bravo']);
     assert.deepEqual(
-      await names(query().greaterThanOrEqualTo('when', day('2024-03-01')).lessThanOrEqualTo('when', day('2024-04-01'))),
+      await names(
+        query().greaterThanOrEqualTo('when', day('2024-03-01')).lessThanOrEqualTo('when', day('2024-04-01')),
+      ),
       ['charlie', 'delta'],
     );
-    assert.deepEqual(await names(query().greaterThan('createdAt', items.delta.createdAt)), ['Echo.1', 'foxtrot']);
+    assert.deepEqual(await names(query().greaterThan('createdAt', items.delta.createdAt)), [
+      'Echo.1',
+      'foxtrot',
+    ]);
   });
 
   test('containedIn and notContainedIn', async () => {
-    assert.deepEqual(await names(query().containedIn('name', ['alpha', 'delta', 'zulu'])), ['alpha', 'delta']);
+    assert.deepEqual(await names(query().containedIn('name', ['alpha', 'delta', 'zulu'])), [
+      'alpha',
+      'delta',
+    ]);
     assert.deepEqual(await names(query().containedIn('n', [2, 6])), ['bravo', 'foxtrot']);
     assert.deepEqual(await names(query().containedIn('owner', [owners.bob, owners.cid])), ['bravo', 'delta']);
     assert.deepEqual(await names(query().notContainedIn('name', ['alpha', 'bravo', 'charlie'])), [
@@ -128,7 +126,10 @@ describe('comparison constraints', () => {
 
   test('containsAll, containsAllStartingWith and containedBy on arrays', async () => {
     assert.deepEqual(await names(query().containsAll('tags', ['red', 'green'])), ['alpha', 'charlie']);
-    assert.deepEqual(await names(query().containsAllStartingWith('tags', ['re', 'gr'])), ['alpha', 'charlie']);
+    assert.deepEqual(await names(query().containsAllStartingWith('tags', ['re', 'gr'])), [
+      'alpha',
+      'charlie',
+    ]);
     assert.deepEqual(await names(query().containsAllStartingWith('tags', ['red'])), [
       'Echo.1',
       'alpha',
@@ -188,7 +189,10 @@ describe('subqueries', () => {
     const ann = new Parse.Query(Owner).equalTo('name', 'ann');
     // Objects without the pointer: MongoDB's $nin matches them, PostgreSQL's NOT IN does not;
     // exists() keeps the assertion to what both adapters agree on.
-    assert.deepEqual(await names(query().exists('owner').doesNotMatchQuery('owner', ann)), ['bravo', 'delta']);
+    assert.deepEqual(await names(query().exists('owner').doesNotMatchQuery('owner', ann)), [
+      'bravo',
+      'delta',
+    ]);
   });
 
   test('matchesQuery two levels deep', async () => {

@@ -167,7 +167,10 @@ describe('pointers with include', () => {
     const a = await new Parse.Object(Post).save({ title: 'ptr-a', editor: people.cid });
     await new Parse.Object(Post).save({ title: 'ptr-b', editor: people.dee });
     const byCid = await new Parse.Query(Post).equalTo('editor', people.cid).find();
-    assert.deepEqual(byCid.map((p) => p.id), [a.id]);
+    assert.deepEqual(
+      byCid.map((p) => p.id),
+      [a.id],
+    );
     const either = await new Parse.Query(Post).containedIn('editor', [people.cid, people.dee]).find();
     assert.deepEqual(sortedValues(either, 'title'), ['ptr-a', 'ptr-b']);
   });
