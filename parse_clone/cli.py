@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -41,8 +42,15 @@ def serve(args: argparse.Namespace) -> None:
     app = build_app(server)
     print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})",
           flush=True)
+    try:
+        import uvloop  # a faster event loop where available
+
+        loop = uvloop.new_event_loop()
+    except ImportError:  # pragma: no cover - Windows
+        loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     web.run_app(app, host=config.host, port=int(config.port), print=None, access_log=None,
-                shutdown_timeout=10)
+                shutdown_timeout=10, loop=loop)
 
 
 def main(argv: list[str] | None = None) -> None:

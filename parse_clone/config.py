@@ -42,6 +42,10 @@ class ServerConfig:
     objectIdSize: int = 10
     sessionLength: int = 31536000
     expireInactiveSessions: bool = True
+    revokeSessionOnPasswordReset: bool = True
+    enableAnonymousUsers: bool = True
+    cacheTTL: int = 5000  # ms a cached session/role lookup may be reused (other instances' writes)
+    auth: dict[str, Any] = field(default_factory=dict)  # {provider: {"module", "options", "enabled"}}
     logLevel: str = "info"
     verbose: bool = False
     cloud: str | None = None
@@ -92,6 +96,8 @@ def _coerce(name: str, value: Any) -> Any:
         raise ValueError(f"{name}: expected a boolean, got {value!r}")
     if t.startswith("int"):
         return int(value)
+    if t.startswith("dict"):
+        return json.loads(value)
     if t.startswith("list"):
         value = value.strip()
         if value.startswith("["):

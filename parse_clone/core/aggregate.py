@@ -7,6 +7,7 @@ from typing import Any
 from .errors import ParseError
 from .server import Server
 from .transform import decode_object
+from .values import normalize_iso
 from .where import normalize_where, validate_where
 
 _OPTION_KEYS = ("distinct", "where", "hint", "explain", "comment", "readPreference")
@@ -71,7 +72,7 @@ def _rename_keys(value: dict[str, Any]) -> dict[str, Any]:
 def _normalize_stage(stage: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     name, arg = next(iter(stage.items()))
     if name == "$match" and isinstance(arg, dict):
-        match = _rename_keys(arg)
+        match = {k: _dates_for(k, v, fields) for k, v in _rename_keys(arg).items()}
         try:
             return {"$match": normalize_where(match, fields)}
         except ParseError:
@@ -81,6 +82,19 @@ def _normalize_stage(stage: dict[str, Any], fields: dict[str, Any]) -> dict[str,
     if name in ("$project", "$addFields", "$sort") and isinstance(arg, dict):
         return {name: _rename_keys({k: _rename_refs(v) for k, v in arg.items()})}
     return {name: _rename_refs(arg)}
+
+
+def _dates_for(key: str, value: Any, fields: dict[str, Any]) -> Any:
+    """Pipelines carry dates as ISO strings (the SDK does not encode them): type them for Date fields."""
+    if (fields.get(key) or {}).get("type") != "Date":
+        return value
+    if isinstance(value, str) and normalize_iso(value):
+        return {"__type": "Date", "iso": normalize_iso(value)}
+    if isinstance(value, dict) and "__type" not in value:
+        return {k: _dates_for(key, v, fields) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_for(key, v, fields) for v in value]
+    return value
 
 
 def _group_key(value: Any) -> Any:

@@ -80,7 +80,7 @@ async def _resolve_constraint(server: "Server", auth: "Auth", key: str, c: dict[
             if not isinstance(q, dict) or "className" not in q:
                 raise ParseError(ParseError.INVALID_QUERY, f"improper usage of {op}")
             results = await _run_subquery(server, auth, q.get("className"), q.get("where", {}), q)
-            pointers = [_pointer(q["className"], r["objectId"]) for r in results]
+            pointers = [_pointer(r.get("className") or q["className"], r["objectId"]) for r in results]
             _merge_list(c, target, pointers)
     for op, target in (("$select", "$in"), ("$dontSelect", "$nin")):
         if op in c:

@@ -15,6 +15,7 @@ from .transform import acl_to_perms, encode_value
 from .values import new_object_id, now_iso
 
 ARRAY_OPS = ("Add", "AddUnique", "Remove")
+SPECIAL_WRITE_CLASSES = ("_User", "_Session", "_Role")  # see special_classes.py
 RELATION_OPS = ("AddRelation", "RemoveRelation", "Batch")
 PROHIBITED_KEYS = ("_bsontype", "constructor", "__proto__")
 
@@ -95,7 +96,7 @@ def _split_body(class_name: str, body: dict[str, Any], is_create: bool, auth: Au
         if not field_name_is_valid(root, class_name) and not (class_name == "_User" and key in (
                 "password", "authData")):
             raise ParseError(ParseError.INVALID_KEY_NAME, f"Invalid field name: {key}.")
-        if isinstance(value, dict) and value.get("__type") == "Relation":
+        if isinstance(value, dict) and value.get("__type") == "Relation" and isinstance(value.get("className"), str):
             continue  # re-sending a relation field's descriptor changes nothing
         if isinstance(value, dict) and "__op" in value:
             _check_op(key, value)
@@ -189,8 +190,17 @@ def _echo(data: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def create(server: Server, auth: Auth, class_name: str, body: dict[str, Any]) -> WriteResult:
-    """POST /classes/C: validate, infer schema, store, answer {objectId, createdAt} (+ op results)."""
+async def create(server: Server, auth: Auth, class_name: str, body: dict[str, Any], *, rules: bool = True,
+                 internal: dict[str, Any] | None = None) -> WriteResult:
+    """POST /classes/C: validate, infer schema, store, answer {objectId, createdAt} (+ op results).
+
+    `_User`, `_Session` and `_Role` go through their own rules first (special_classes.py), which
+    call back with `rules=False`; `internal` holds stored fields core sets itself (objectId,
+    `_hashed_password`...), written as given.
+    """
+    if rules and class_name in SPECIAL_WRITE_CLASSES:
+        from .special_classes import create_special
+        return await create_special(server, auth, class_name, body)
     enforce_role_security("create", class_name, auth)
     cfg = server.config
     data, relations = _split_body(class_name, body, True, auth, cfg.allowCustomObjectId)
@@ -206,7 +216,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
                 isinstance(data.get(name), dict) and data[name].get("__op") == "Delete")):
             data[name] = defaulted[name] = f["defaultValue"]
     _check_required(schema, class_name, data, True)
-    object_id = _new_id(server, body)
+    object_id = (internal or {}).get("objectId") or _new_id(server, body)
     now = now_iso()
     stored: dict[str, Any] = {"objectId": object_id, "createdAt": now, "updatedAt": now}
     if auth.is_maintenance:
@@ -219,6 +229,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
         if isinstance(v, dict) and v.get("__op") == "Delete":
             continue
         _assign_path(stored, key, v)
+    stored.update({k: v for k, v in (internal or {}).items() if k != "objectId"})
     try:
         await server.storage.create_object(class_name, schema, stored)
     except DuplicateValueError as e:
@@ -282,8 +293,14 @@ def _assign_path(doc: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 async def update(server: Server, auth: Auth, class_name: str, object_id: str,
-                 body: dict[str, Any]) -> WriteResult:
-    """PUT /classes/C/id: apply the changes atomically, answer {updatedAt} (+ op results)."""
+                 body: dict[str, Any], *, rules: bool = True, internal: dict[str, Any] | None = None) -> WriteResult:
+    """PUT /classes/C/id: apply the changes atomically, answer {updatedAt} (+ op results).
+
+    `rules` and `internal` as for `create` (internal values may be update ops such as Delete).
+    """
+    if rules and class_name in SPECIAL_WRITE_CLASSES:
+        from .special_classes import update_special
+        return await update_special(server, auth, class_name, object_id, body)
     enforce_role_security("update", class_name, auth)
     data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
     schema = await server.schema.get(class_name)
@@ -319,9 +336,14 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
             change.update(perms)
             continue
         change[key] = value
+    change.update(internal or {})
     if restrictions:
         where = {"$and": [where, *restrictions]}
-    stored = await server.storage.find_one_and_update(class_name, schema, where, change)
+    try:
+        stored = await server.storage.find_one_and_update(class_name, schema, where, change)
+    except DuplicateValueError:
+        raise ParseError(ParseError.DUPLICATE_VALUE,
+                         "A duplicate value for a field with unique values was provided") from None
     if stored is None:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
     await _apply_relations(server, class_name, object_id, relations)
@@ -338,8 +360,12 @@ def check_clp_quiet_update(clp: dict[str, Any] | None, class_name: str, auth: Au
         return False
 
 
-async def delete(server: Server, auth: Auth, class_name: str, object_id: str) -> dict[str, Any] | None:
+async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
+                 rules: bool = True) -> dict[str, Any] | None:
     """DELETE /classes/C/id: 101 when missing or not writable; returns the deleted stored document."""
+    if rules and class_name in SPECIAL_WRITE_CLASSES:
+        from .special_classes import delete_special
+        return await delete_special(server, auth, class_name, object_id)
     enforce_role_security("delete", class_name, auth)
     schema = await server.schema.get(class_name)
     if schema is None:

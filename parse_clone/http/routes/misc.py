@@ -55,12 +55,20 @@ async def purge(server: Server, req: ParseRequest) -> Reply:
     return Reply({})
 
 
+async def push(server: Server, req: ParseRequest) -> Reply:
+    """POST /push: no push adapter is configured in this server."""
+    if req.auth.is_read_only:
+        raise ParseError(ParseError.OPERATION_FORBIDDEN, "read-only masterKey isn't allowed to send push notifications.")
+    raise ParseError(ParseError.PUSH_MISCONFIGURED, "Push controller is not set")
+
+
 def register(router: Router) -> None:
     """Mount the small routes."""
     router.add("GET", "/health", health, public=True)
     router.add("POST", "/health", health, public=True)
     router.add("GET", "/serverInfo", server_info, master=True)
     router.add("DELETE", "/purge/:className", purge, master=True)
+    router.add("POST", "/push", push, master=True)
 
 
 __all__ = ["register", "ParseError"]

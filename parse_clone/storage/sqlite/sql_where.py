@@ -13,7 +13,9 @@ rule through json_each, unless the schema says the field never holds an array.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import orjson
@@ -108,7 +110,7 @@ def _where(where: Where, fields: dict[str, Any]) -> tuple[list[str], list[Any], 
         elif key.startswith("$"):
             residual[key] = value
         else:
-            s, p, r = _field(key, value, fields)
+            s, p, r = _field_memo(key, value, fields)
             sqls += s
             params += p
             if r is not _NOTHING:
@@ -168,14 +170,29 @@ class _FieldCtx:
     dotted: bool
 
 
-def _field(key: str, value: Any, fields: dict[str, Any]) -> tuple[list[str], list[Any], Any]:
-    """SQL conditions for one field constraint, and its residual (_NOTHING if none)."""
-    if key in COLUMNS:
+def _field_memo(key: str, value: Any, fields: dict[str, Any]) -> tuple[Sequence[str], Sequence[Any], Any]:
+    """`_field`, remembered: the same constraints (ACL lists above all) come back on every request."""
+    if key in COLUMNS:  # cheap, and objectIds rarely repeat
         return _column(key, value)
+    ftype = None if "." in key else field_type(fields, key)
+    try:
+        blob = orjson.dumps(value)
+    except TypeError:
+        return _field(key, value, ftype)
+    return _field_cached(key, blob, ftype)
+
+
+@lru_cache(maxsize=4096)
+def _field_cached(key: str, blob: bytes, ftype: str | None) -> tuple[Sequence[str], Sequence[Any], Any]:
+    sqls, params, residual = _field(key, orjson.loads(blob), ftype)
+    return tuple(sqls), tuple(params), residual
+
+
+def _field(key: str, value: Any, ftype: str | None) -> tuple[list[str], list[Any], Any]:
+    """SQL conditions for one field constraint (`ftype`: its schema type), and its residual (_NOTHING if none)."""
     path = json_path(key)
     if path is None:
         return [], [], value
-    ftype = None if "." in key else field_type(fields, key)
     ctx = _FieldCtx(path, ftype not in _NEVER_ARRAY, ftype == "Array", "." in key)
     if not _is_constraint(value):
         cond = _eq(ctx, value)
