@@ -10,6 +10,7 @@ from .config import ServerConfig
 from .core.server import Server
 from .http.pipeline import Pipeline
 from .http.routes import build_router
+from .http.routes.sessions import resolve_session
 from .storage import open_adapter
 from .storage.base import StorageAdapter
 
@@ -29,6 +30,7 @@ def build_app(server: Server) -> web.Application:
     app = web.Application(client_max_size=server.config.max_body_bytes + 1024 * 1024)
     pipeline = Pipeline(server, build_router())
     server.extras["pipeline"] = pipeline
+    server.extras.setdefault("session_resolver", resolve_session)
     mount = server.config.mount
     app.router.add_route("*", mount + "/{tail:.*}" if mount else "/{tail:.*}", pipeline.handle)
     if mount:

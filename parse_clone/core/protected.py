@@ -48,6 +48,23 @@ def _points_to(value: Any, user_id: str) -> bool:
     return False
 
 
+def hide_protected_in_results(results: list[dict[str, Any]], clp: dict[str, Any] | None, auth: Auth,
+                              class_name: str) -> None:
+    """Remove protected fields from every result; computed once unless the answer depends on the object."""
+    if auth.bypasses_permissions or not clp or not clp.get("protectedFields"):
+        return
+    per_object = class_name == "_User" or any(k.startswith("userField:") for k in clp["protectedFields"])
+    if per_object:
+        for r in results:
+            hide_protected_fields(r, clp, auth, class_name)
+        return
+    hidden = protected_fields_for(clp, auth, class_name)
+    if hidden:
+        for r in results:
+            for name in hidden:
+                r.pop(name, None)
+
+
 def hide_protected_fields(obj: dict[str, Any], clp: dict[str, Any] | None, auth: Auth, class_name: str) -> None:
     """Remove the protected fields from one response object in place."""
     hidden = protected_fields_for(clp, auth, class_name, obj)

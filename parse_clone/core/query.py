@@ -11,7 +11,7 @@ from .auth import Auth
 from .errors import ParseError
 from .include import apply_include
 from .permissions import check_clp, enforce_role_security, pointer_permission_where
-from .protected import hide_protected_fields, protected_fields_for
+from .protected import hide_protected_in_results, protected_fields_for
 from .schema_defs import SYSTEM_CLASSES, field_name_is_valid
 from .server import Server
 from .subqueries import resolve_subqueries
@@ -241,9 +241,7 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
     if include:
         await apply_include(server, auth, results, include, keys, opts.exclude_keys)
     if not auth.bypasses_permissions:
-        clp = await server.schema.clp(class_name)
-        for r in results:
-            hide_protected_fields(r, clp, auth, class_name)
+        hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name)
     if class_name == "_User":
         for r in results:
             clean_user(r, auth)

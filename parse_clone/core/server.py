@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import ServerConfig
-from ..storage.base import StorageAdapter
+from ..storage.base import DuplicateValueError, StorageAdapter
+from .auth_providers import registry_for
 from .schema import SchemaController
 from .transform import file_url
+
+log = logging.getLogger("parse_clone")
 
 
 @dataclass
@@ -34,6 +38,17 @@ class Server:
         await self.schema.reload()
         for class_name in ("_User", "_Role"):
             await self.schema.enforce_class(class_name, can_create=True)
+        await self._ensure_unique_indexes()
+        registry_for(self)  # a bad `auth` option fails at start, not at the first login
+
+    async def _ensure_unique_indexes(self) -> None:
+        """username, email and role names stay unique even under concurrent writes."""
+        for class_name, field_name in (("_User", "username"), ("_User", "email"), ("_Role", "name")):
+            schema = await self.schema.get(class_name)
+            try:
+                await self.storage.ensure_unique(class_name, schema, [field_name])
+            except DuplicateValueError:
+                log.warning("existing %s rows share a %s; not enforcing its uniqueness", class_name, field_name)
 
     async def stop(self) -> None:
         """Release storage."""

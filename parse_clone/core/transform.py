@@ -168,7 +168,14 @@ def decode_object(doc: dict[str, Any], fields: dict[str, Any], file_url_for: Cal
             if keep_internal and k not in ("_rperm", "_wperm", "_hashed_password"):
                 out[k] = v
             continue
-        out[k] = _decode_value(v, file_url_for)
+        # Only containers can hold a File needing its url; scalars and other typed values pass through.
+        if v.__class__ is dict:
+            t = v.get("__type")
+            out[k] = v if t is not None and t != "File" else _decode_value(v, file_url_for)
+        elif v.__class__ is list:
+            out[k] = _decode_value(v, file_url_for)
+        else:
+            out[k] = v
     if "_rperm" in doc or "_wperm" in doc:
         out["ACL"] = perms_to_acl(doc.get("_rperm"), doc.get("_wperm"))
     for name, f in fields.items():
@@ -178,13 +185,13 @@ def decode_object(doc: dict[str, Any], fields: dict[str, Any], file_url_for: Cal
 
 
 def _decode_value(v: Any, file_url_for: Callable[[str], str]) -> Any:
-    if isinstance(v, dict):
+    if v.__class__ is dict:
         t = v.get("__type")
         if t == "File" and "name" in v:
             return {"__type": "File", "name": v["name"], "url": v.get("url") or file_url_for(v["name"])}
         if t is not None:
             return v
-        return {k: _decode_value(x, file_url_for) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_decode_value(x, file_url_for) for x in v]
+        return {k: _decode_value(x, file_url_for) if x.__class__ in (dict, list) else x for k, x in v.items()}
+    if v.__class__ is list:
+        return [_decode_value(x, file_url_for) if x.__class__ in (dict, list) else x for x in v]
     return v

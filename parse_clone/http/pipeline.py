@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from aiohttp import web
@@ -115,7 +116,10 @@ class Pipeline:
             preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=raw,
                                 mount_prefix=self.mount)
             return await self.dispatch(preq, authenticate=not matched_raw[0].public)
-        body = parse_json_body(raw) if raw else {}
+        if raw and request.content_type == "application/x-www-form-urlencoded":
+            body: Any = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        else:
+            body = parse_json_body(raw) if raw else {}
         if isinstance(body, dict):
             override = body.pop("_method", None)
             if isinstance(override, str) and method == "POST" and override.upper() in _METHODS:

@@ -39,7 +39,8 @@ def create_handler(class_of: ClassOf, prefix: Callable[[ParseRequest], str]):
     async def handle(server: Server, req: ParseRequest) -> Reply:
         body = req.body if isinstance(req.body, dict) else _not_object()
         result = await write.create(server, req.auth, class_of(req), body)
-        return Reply(result.response, 201, {"Location": location(server, prefix(req), result.object_id)})
+        status = 201 if result.created else 200  # a _User create may turn into an authData login
+        return Reply(result.response, status, {"Location": location(server, prefix(req), result.object_id)})
     return handle
 
 
