@@ -7,7 +7,9 @@ import logging
 from aiohttp import web
 
 from .config import ServerConfig
+from .core.files import upload_rules
 from .core.server import Server
+from .files import open_files_adapter
 from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
@@ -22,7 +24,8 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     storage = storage or open_adapter(config.databaseURI, config.collectionPrefix)
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
-    return Server(config=config, storage=storage)
+    upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
+    return Server(config=config, storage=storage, files=open_files_adapter(config, storage))
 
 
 def build_app(server: Server) -> web.Application:

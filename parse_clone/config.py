@@ -35,6 +35,13 @@ class ServerConfig:
     maxLimit: int | None = None
     defaultLimit: int = 100
     maxUploadSize: str = "20mb"
+    # Files (see core/files.py): Parse's fileUpload options {enableForPublic, enableForAnonymousUser,
+    # enableForAuthenticatedUser, fileExtensions}; fileKey only builds urls of legacy parse.com files.
+    fileUpload: dict[str, Any] = field(default_factory=dict)
+    preserveFileName: bool = False
+    fileKey: str | None = None
+    filesAdapter: str | None = None  # "gridfs" or "local"; default: GridFS on MongoDB, local with SQLite
+    filesDirectory: str | None = None  # local adapter root; default: files/ beside the SQLite file
     masterKeyIps: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
     maintenanceKeyIps: list[str] = field(default_factory=lambda: ["127.0.0.1", "::1"])
     allowOrigin: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from .permissions import check_clp, enforce_role_security, pointer_permission_wh
 from .protected import hide_protected_in_results, protected_fields_for
 from .schema_defs import SYSTEM_CLASSES, field_name_is_valid
 from .server import Server
+from .sessions import own_sessions_where
 from .subqueries import resolve_subqueries
 from .transform import decode_object
 from .where import normalize_where, validate_where
@@ -153,6 +154,8 @@ def _sort_spec(order: list[str], class_name: str, fields: dict[str, Any]) -> lis
 async def build_where(server: Server, auth: Auth, class_name: str, schema: ClassSchema | None,
                       where: dict[str, Any], operation: str) -> dict[str, Any] | None:
     """Checked, resolved, normalised, permission-restricted where; None when nothing can match."""
+    if class_name == "_Session":
+        where = own_sessions_where(auth, where)  # clients see only their own sessions
     validate_where(where, auth.bypasses_permissions)
     fields = schema["fields"] if schema else {}
     resolved = await resolve_subqueries(server, auth, class_name, fields, where)
@@ -279,7 +282,10 @@ async def get(server: Server, auth: Auth, class_name: str, object_id: str, opts:
     response = await find(server, auth, class_name, opts, is_get=True)
     if not response["results"]:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
-    return response["results"][0]
+    found = response["results"][0]
+    if class_name == "_User" and auth.session_token and auth.user_id == object_id:
+        found["sessionToken"] = auth.session_token  # SDKs keep the current user's token this way
+    return found
 
 
 async def _redirect_class(server: Server, class_name: str, key: str) -> str:

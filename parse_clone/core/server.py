@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import ServerConfig
+from ..files.base import FilesAdapter
 from ..storage.base import DuplicateValueError, StorageAdapter
 from .auth_providers import registry_for
+from .events import WriteEvents
 from .schema import SchemaController
-from .transform import file_url
+from .file_names import file_location
 
 log = logging.getLogger("parse_clone")
 
@@ -22,7 +24,9 @@ class Server:
     config: ServerConfig
     storage: StorageAdapter
     schema: SchemaController = field(init=False)
+    events: WriteEvents = field(default_factory=WriteEvents)
     extras: dict[str, Any] = field(default_factory=dict)
+    files: FilesAdapter | None = None  # where uploaded files live (files/ adapters)
 
     def __post_init__(self) -> None:
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
@@ -30,7 +34,7 @@ class Server:
 
     def file_url(self, name: str) -> str:
         """The public url of a stored file."""
-        return file_url(self.config.public_url(), self.config.appId, name)
+        return file_location(self.config, name)
 
     async def start(self) -> None:
         """Connect storage, load the schema cache, create the built-in unique indexes."""
@@ -52,4 +56,6 @@ class Server:
 
     async def stop(self) -> None:
         """Release storage."""
+        if self.files is not None:
+            await self.files.close()
         await self.storage.close()

@@ -90,6 +90,8 @@ def encode_value(value: Any, top_level: bool = True) -> Any:
         name = value.get("name")
         if not isinstance(name, str) or not name:
             raise ParseError(ParseError.INCORRECT_TYPE, "This is not a valid File")
+        if not top_level and isinstance(value.get("url"), str):  # nested files keep their url, as in Parse
+            return {"__type": "File", "name": name, "url": value["url"]}
         return {"__type": "File", "name": name}
     if t == "GeoPoint":
         return encode_geopoint(value)

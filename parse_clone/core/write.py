@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..storage.base import ClassSchema, DuplicateValueError
+from ..storage.base import ClassSchema, DuplicateValueError, FindOptions
 from .auth import Auth
 from .errors import ParseError
+from .events import WriteEvent
 from .permissions import check_clp, enforce_role_security, pointer_permission_where
 from .schema_defs import REQUIRED_WRITE_FIELDS, field_name_is_valid
 from .server import Server
@@ -240,6 +241,8 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
                          "A duplicate value for a field with unique values was provided") from None
     await _apply_relations(server, class_name, object_id, relations)
     response = {"objectId": object_id, "createdAt": stored["createdAt"], **_echo(data, stored), **defaulted}
+    if server.events.wants(class_name):
+        await server.events.emit(WriteEvent("create", class_name, stored, None, auth))
     return WriteResult(response=response, object_id=object_id, created=True, stored=stored)
 
 
@@ -339,6 +342,7 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     change.update(internal or {})
     if restrictions:
         where = {"$and": [where, *restrictions]}
+    original = await _fetch_original(server, class_name, schema, object_id)
     try:
         stored = await server.storage.find_one_and_update(class_name, schema, where, change)
     except DuplicateValueError:
@@ -348,6 +352,8 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
     await _apply_relations(server, class_name, object_id, relations)
     response = {"updatedAt": stored.get("updatedAt", now), **_echo(data, stored)}
+    if original is not None:
+        await server.events.emit(WriteEvent("update", class_name, stored, original, auth))
     return WriteResult(response=response, object_id=object_id, stored=stored)
 
 
@@ -385,7 +391,19 @@ async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
             parts.append(restriction)
         parts.append({"_wperm": {"$in": [None, *auth.acl_group()]}})
         where = {"$and": parts}
+    original = await _fetch_original(server, class_name, schema, object_id)
     deleted = await server.storage.delete_many(class_name, schema, where)
     if deleted == 0:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
-    return None
+    if original is not None:
+        await server.events.emit(WriteEvent("delete", class_name, original, original, auth))
+    return original
+
+
+async def _fetch_original(server: Server, class_name: str, schema: ClassSchema,
+                          object_id: str) -> dict[str, Any] | None:
+    """The stored object before a write, fetched only when a write listener needs it."""
+    if not server.events.wants(class_name):
+        return None
+    found = await server.storage.find(class_name, schema, {"objectId": object_id}, FindOptions(limit=1))
+    return found[0] if found else None

@@ -22,6 +22,7 @@ from .request import (
     take_body_twins,
 )
 from .router import Reply, Router
+from .streaming import limited_body, stream_reply
 
 log = logging.getLogger("parse_clone.http")
 
@@ -83,7 +84,9 @@ class Pipeline:
                 log.exception("unhandled error on %s %s", request.method, request.path)
             reply = error_reply(exc)
         headers = {**cors, **reply.headers}
-        if reply.raw is not None:
+        if reply.stream is not None:
+            resp: web.StreamResponse = await stream_reply(request, reply, headers)
+        elif reply.raw is not None:
             resp = web.Response(body=reply.raw, status=reply.status, headers=headers,
                                 content_type=reply.content_type or "application/octet-stream")
         elif reply.body is None and reply.status != 200:
@@ -100,10 +103,18 @@ class Pipeline:
         path = path or "/"
         ip = request.remote or ""
         info = client_info_from_headers(request.headers, ip)
+        matched_raw = self.router.match(request.method, path)
+        if matched_raw and matched_raw[0].stream and info.app_id is not None:
+            # Uploads: the body goes to the handler unread (size-limited as it is read). Without an
+            # app id header the body must be the JS SDK's JSON form, read below like any raw body.
+            query = decode_query_string(request.query.items()) if request.query_string else {}
+            preq = ParseRequest(request.method, path, {}, query, info, dict(request.headers),
+                                mount_prefix=self.mount,
+                                body_stream=limited_body(request, self.server.config.max_body_bytes))
+            return await self.dispatch(preq)
         raw = await self._read_body(request)
         method = request.method
         query = decode_query_string(request.query.items()) if request.query_string else {}
-        matched_raw = self.router.match(method, path)
         if matched_raw and matched_raw[0].raw:
             body: Any = {}
             if info.app_id is None and raw[:1] == b"{":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, AsyncIterator
 
 import orjson
 
@@ -47,6 +47,7 @@ class ParseRequest:
     params: dict[str, str] = field(default_factory=dict)
     raw_body: bytes = b""
     mount_prefix: str = ""
+    body_stream: AsyncIterator[bytes] | None = None  # the unread body of a `stream` route
 
     def options(self) -> dict[str, Any]:
         """Body and query string merged, query string winning (Parse's rule for finds)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 from urllib.parse import unquote
 
 from .request import ParseRequest
@@ -19,6 +19,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     content_type: str | None = None
+    stream: AsyncIterator[bytes] | None = None  # a body sent chunk by chunk (file downloads)
 
 
 Handler = Callable[[Any, ParseRequest], Awaitable[Reply]]
@@ -34,6 +35,7 @@ class Route:
     master: bool = False  # needs the master key (403 "unauthorized: master key is required")
     public: bool = False  # answered without an application id (health, file downloads)
     raw: bool = False  # body is not JSON (file uploads)
+    stream: bool = False  # body handed over unread, as ParseRequest.body_stream (file uploads)
 
 
 class Router:
@@ -43,10 +45,10 @@ class Router:
         self.routes: list[Route] = []
 
     def add(self, method: str, path: str, handler: Handler, *, master: bool = False, public: bool = False,
-            raw: bool = False) -> None:
+            raw: bool = False, stream: bool = False) -> None:
         """Register `handler` for METHOD /path/:param."""
         regex = "^" + re.sub(r":([A-Za-z_]+)", r"(?P<\1>[^/]+)", path) + "/?$"
-        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw))
+        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw, stream))
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route and its decoded path parameters, or None."""

@@ -137,7 +137,8 @@ async def test_queries_on_indexed_fields_return_the_same_results(adapter):
                                make_doc("p3", title="a", views=3, author=pointer("_User", "u1"))])
     for name, spec in {"title_1": {"title": 1}, "views_1": {"views": 1}, "author_1": {"author": 1}}.items():
         await adapter.create_index("Post", POST, name, spec)
-    assert sorted(d["objectId"] for d in await adapter.find("Post", POST, {"title": "a"}, FindOptions())) == ["p1", "p3"]
+    titled = await adapter.find("Post", POST, {"title": "a"}, FindOptions())
+    assert sorted(d["objectId"] for d in titled) == ["p1", "p3"]
     assert [d["objectId"] for d in await adapter.find("Post", POST, {"views": {"$gte": 2}},
                                                       FindOptions(sort=[("views", -1)]))] == ["p3", "p2"]
     assert await adapter.count("Post", POST, {"author": pointer("_User", "u1")}) == 2

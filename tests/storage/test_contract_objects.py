@@ -179,7 +179,8 @@ async def test_distinct_flattens_array_values(adapter):
 
 
 async def test_distinct_returns_pointers_as_pointer_json(adapter):
-    await seed(adapter, POST, [make_doc("a", author=pointer("_User", "u1")), make_doc("b", author=pointer("_User", "u1")),
+    await seed(adapter, POST, [make_doc("a", author=pointer("_User", "u1")),
+                               make_doc("b", author=pointer("_User", "u1")),
                                make_doc("c", author=pointer("_User", "u2"))])
     got = await adapter.distinct("Post", POST, {}, "author")
     assert sorted(got, key=lambda p: p["objectId"]) == [pointer("_User", "u1"), pointer("_User", "u2")]

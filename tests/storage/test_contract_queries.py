@@ -249,6 +249,14 @@ async def test_in_with_a_long_list(items):
     assert await items({"name": {"$in": ["beta"] + [f"v{i}" for i in range(200)]}}) == ["b"]
 
 
+async def test_in_on_object_ids_with_a_long_list(items):
+    assert await items({"objectId": {"$in": ["b", "e"] + [f"zz{i}" for i in range(300)]}}) == ["b", "e"]
+
+
+async def test_nin_on_object_ids_with_a_long_list(items):
+    assert await items({"objectId": {"$nin": ["a", "b", "c", "d"] + [f"zz{i}" for i in range(300)]}}) == ["e", "f"]
+
+
 @BOOL_IS_NOT_ONE
 async def test_nin_matches_missing(items):
     assert await items({"mixed": {"$nin": [1, 5]}}) == ["b", "c", "e", "f"]

@@ -69,8 +69,12 @@ op_constraint = st.one_of(
     st.tuples(st.just("$regex"), st.sampled_from(["^a", "b$", "5", "^\\Q[1]\\E"])),
     st.tuples(st.just("$containedBy"), st.lists(value, max_size=3)),
 )
-field_where = st.builds(lambda k, v: {k: v}, key, st.one_of(value, st.lists(value, max_size=2), st.builds(lambda ops: dict(ops), st.lists(
-    op_constraint, min_size=1, max_size=2))))
+constraint = st.one_of(
+    value,  # equality
+    st.lists(value, max_size=2),  # whole-array equality (left to the matcher)
+    st.builds(dict, st.lists(op_constraint, min_size=1, max_size=2)),
+)
+field_where = st.builds(lambda k, c: {k: c}, key, constraint)
 where_strategy = st.recursive(
     st.builds(lambda parts: {k: v for p in parts for k, v in p.items()}, st.lists(field_where, max_size=2)),
     lambda inner: st.builds(lambda op, ws: {op: ws}, st.sampled_from(["$or", "$and", "$nor"]),

@@ -20,7 +20,8 @@ async def plan():
     await a.connect()
     await a.create_class("Post", POST)
     for i in range(50):
-        await a.create_object("Post", POST, make_doc(f"p{i}", title=f"t{i % 7}", views=i, author=pointer("_User", "u1")))
+        await a.create_object("Post", POST,
+                              make_doc(f"p{i}", title=f"t{i % 7}", views=i, author=pointer("_User", "u1")))
     for name, spec in INDEXES.items():
         await a.create_index("Post", POST, name, spec)
 

@@ -68,6 +68,11 @@ class MongoAdapter(StorageAdapter):
     def _opts(self) -> dict[str, Any]:
         return self._sessions.opts()
 
+    @property
+    def database(self) -> Any:
+        """The connected database handle (GridFS files live in it, beside the classes)."""
+        return self._db
+
     # ----- lifecycle -----
     async def connect(self) -> None:
         """Open the client and create the indexes Parse Server creates at start-up."""

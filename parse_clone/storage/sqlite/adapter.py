@@ -21,6 +21,7 @@ from ...core.errors import ParseError
 from ...core.values import new_object_id
 from ..base import ClassSchema, Document, DuplicateValueError, FieldType, FindOptions, StorageAdapter, Update, Where
 from .aggregate import run_pipeline
+from .canonical import canonical
 from .names import (CONFIG_TABLE, INDEX_TABLE, INTERNAL_TABLES, JOIN_TABLE, SCHEMA_TABLE, field_type,
                     join_class_parts, json_path, quote_ident, sqlite_index_name, value_exprs)
 from .sql_where import SqlFilter, find_operator, order_by, translate_where
@@ -92,11 +93,12 @@ class SQLiteAdapter(StorageAdapter):
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+            self._tables.clear()  # a rolled-back CREATE TABLE must not stay known
             raise
-        db.execute("COMMIT")
 
     # ----- class tables -----
     def _has_table(self, class_name: str) -> bool:
@@ -114,13 +116,15 @@ class SQLiteAdapter(StorageAdapter):
     def _ensure_table(self, class_name: str) -> None:
         if self._has_table(class_name):
             return
+        if class_name.lower().startswith("sqlite_"):
+            raise ParseError(ParseError.INVALID_CLASS_NAME, f"Class name {class_name} is reserved by SQLite")
         clash = self._db.execute("SELECT name FROM sqlite_master WHERE name = ? COLLATE NOCASE",
                                  (class_name,)).fetchone()
         if clash:
             raise ParseError(ParseError.INVALID_CLASS_NAME,
                              f"Class {class_name} cannot be stored next to {clash[0]}: SQLite table names "
                              "ignore letter case")
-        self._db.execute(f"CREATE TABLE {quote_ident(class_name)} (objectId TEXT PRIMARY KEY, "
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {quote_ident(class_name)} (objectId TEXT PRIMARY KEY, "
                          "createdAt TEXT, updatedAt TEXT, doc TEXT NOT NULL)")
         self._tables.add(class_name)
 
@@ -201,10 +205,9 @@ class SQLiteAdapter(StorageAdapter):
     async def delete_all_classes(self) -> None:
         """Drop every class table and empty the schema, relation, index and config tables."""
         with self._write() as db:
-            names = [r[0] for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             for name in names:
-                if name.lower() not in _INTERNAL_LOWER:
+                if name.lower() not in _INTERNAL_LOWER and not name.startswith("sqlite_"):
                     db.execute(f"DROP TABLE {quote_ident(name)}")
             for table in INTERNAL_TABLES:
                 db.execute(f"DELETE FROM {table}")
@@ -213,10 +216,18 @@ class SQLiteAdapter(StorageAdapter):
     # ----- objects -----
     async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
         """Insert one document (a single statement: atomic without an explicit transaction)."""
+        sql = f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc) VALUES (?, ?, ?, ?)"
+        row = _row(doc)
         self._ensure_table(class_name)
         try:
-            self._db.execute(f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc) "
-                             "VALUES (?, ?, ?, ?)", _row(doc))
+            try:
+                self._db.execute(sql, row)
+            except sqlite3.OperationalError as e:
+                if not _is_missing_table(e):
+                    raise
+                self._tables.discard(class_name)  # dropped by another connection: make it again
+                self._ensure_table(class_name)
+                self._db.execute(sql, row)
         except sqlite3.IntegrityError as e:
             raise self._duplicate(class_name, e) from None
 
@@ -230,20 +241,17 @@ class SQLiteAdapter(StorageAdapter):
         fields = _fields(schema)
         flt = translate_where(where, fields)
         near = find_operator(where, "$nearSphere")
-        text = find_operator(where, "$text")
-        wants_score = text is not None and ("$score" in [k for k, _ in options.sort] or "$score" in (options.keys or []))
         order = None if near and not options.sort else order_by(options.sort, fields)
         if order is not None:
             docs = list(self._matching(class_name, flt, order, options.limit, options.skip))
         else:
-            docs = list(self._matching(class_name, flt))
-            if wants_score:
-                _add_scores(docs, where)
-            docs = _sort(docs, options.sort, near)
+            docs = _sort(list(self._matching(class_name, flt)), options.sort, near, where)
             end = None if options.limit is None else options.skip + options.limit
             docs = docs[options.skip:end]
-        if wants_score and order is not None:
-            _add_scores(docs, where)
+        if "$score" in (options.keys or []) and find_operator(where, "$text"):
+            score = matcher.compile_text_score(where)  # as Parse Server: only when keys ask for it
+            for doc in docs:
+                doc["score"] = score(doc)
         return docs
 
     def _select_sql(self, class_name: str, flt: SqlFilter, order: str = "",
@@ -279,11 +287,19 @@ class SQLiteAdapter(StorageAdapter):
                 if limit == 0:
                     return
 
+    def _first(self, class_name: str, flt: SqlFilter) -> Document | None:
+        """The first match, its SELECT finished before the caller writes on the same connection."""
+        found = self._matching(class_name, flt, limit=1)
+        try:
+            return next(found, None)
+        finally:
+            found.close()
+
     def _execute_read(self, class_name: str, sql: str, params: list[Any]) -> Iterator[Any]:
         try:
             return self._db.execute(sql, params)
         except sqlite3.OperationalError as e:
-            if "no such table" not in str(e):
+            if not _is_missing_table(e):
                 raise
             self._tables.discard(class_name)  # dropped by another connection
             return iter(())
@@ -314,7 +330,7 @@ class SQLiteAdapter(StorageAdapter):
         """Read, apply the update ops and write back in one IMMEDIATE transaction."""
         flt = translate_where(where, _fields(schema))
         with self._write():
-            doc = next(self._matching(class_name, flt, limit=1), None)
+            doc = self._first(class_name, flt)
             if doc is not None:
                 self._update_docs(class_name, [doc], update)
         return doc
@@ -345,7 +361,7 @@ class SQLiteAdapter(StorageAdapter):
         """Update the first match, or insert the where's equalities plus the update."""
         flt = translate_where(where, _fields(schema))
         with self._write() as db:
-            doc = next(self._matching(class_name, flt, limit=1), None)
+            doc = self._first(class_name, flt)
             if doc is not None:
                 self._update_docs(class_name, [doc], update)
                 return
@@ -365,7 +381,13 @@ class SQLiteAdapter(StorageAdapter):
             return 0
         table = quote_ident(class_name)
         if flt.residual is None:
-            return self._db.execute(f"DELETE FROM {table} WHERE {flt.sql}", flt.params).rowcount
+            try:
+                return self._db.execute(f"DELETE FROM {table} WHERE {flt.sql}", flt.params).rowcount
+            except sqlite3.OperationalError as e:
+                if not _is_missing_table(e):
+                    raise
+                self._tables.discard(class_name)
+                return 0
         with self._write() as db:
             ids = [d["objectId"] for d in self._matching(class_name, flt)]
             db.execute(f"DELETE FROM {table} WHERE objectId IN (SELECT value FROM json_each(?))",
@@ -374,8 +396,6 @@ class SQLiteAdapter(StorageAdapter):
 
     async def distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str) -> list[Any]:
         """Distinct values of a field, array elements flattened, in first-seen order."""
-        from .canonical import canonical
-
         seen: set[Any] = set()
         out: list[Any] = []
         for doc in self._find(class_name, schema, where, FindOptions()):
@@ -507,6 +527,10 @@ class SQLiteAdapter(StorageAdapter):
 
 # ----- rows and documents -----
 
+def _is_missing_table(error: sqlite3.OperationalError) -> bool:
+    return str(error).startswith("no such table")
+
+
 def _fields(schema: ClassSchema | None) -> dict[str, Any]:
     return (schema or {}).get("fields") or {}
 
@@ -529,12 +553,6 @@ def _doc(row: tuple[str, str | None, str | None, str]) -> Document:
     return doc
 
 
-def _add_scores(docs: list[Document], where: Where) -> None:
-    score = matcher.compile_text_score(where)
-    for doc in docs:
-        doc["score"] = score(doc)
-
-
 def _distance(doc: Document, key: str, point: dict[str, Any]) -> float:
     try:
         return matcher.distance_radians(matcher.get_path(doc, key), point)
@@ -542,7 +560,8 @@ def _distance(doc: Document, key: str, point: dict[str, Any]) -> float:
         return float("inf")
 
 
-def _sort(docs: list[Document], sort: list[tuple[str, int]], near: tuple[str, dict[str, Any]] | None) -> list[Document]:
+def _sort(docs: list[Document], sort: list[tuple[str, int]], near: tuple[str, dict[str, Any]] | None,
+          where: Where) -> list[Document]:
     """The matcher's ordering; `$score` by text score; `$nearSphere` by distance when unsorted."""
     if not sort:
         if near is None:
@@ -552,9 +571,10 @@ def _sort(docs: list[Document], sort: list[tuple[str, int]], near: tuple[str, di
         return sorted(docs, key=lambda d: _distance(d, key, point))
     if all(k != "$score" for k, _ in sort):
         return matcher.sort_documents(docs, sort)
+    score = matcher.compile_text_score(where)
     for key, direction in reversed(sort):  # stable sorts, last key first
         if key == "$score":  # MongoDB's textScore sort is always best first
-            docs = sorted(docs, key=lambda d: d.get("score", 0), reverse=True)
+            docs = sorted(docs, key=score, reverse=True)
         else:
             docs = matcher.sort_documents(docs, [(key, direction)])
     return docs

@@ -1,0 +1,42 @@
+"""SQLite only: find details the contract leaves to each backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from parse_clone.storage.base import FindOptions
+from parse_clone.storage.sqlite import SQLiteAdapter
+
+from .conftest import make_doc, make_schema, seed
+
+ARTICLE = make_schema("Article", body="String")
+TEXT = {"body": {"$text": {"$search": {"$term": "fox"}}}}
+
+
+@pytest.fixture
+async def sqlite():
+    a = SQLiteAdapter(":memory:")
+    await a.connect()
+    await seed(a, ARTICLE, [make_doc("a", body="a fox in the den"), make_doc("b", body="fox fox fox"),
+                            make_doc("c", body="no match here")])
+    yield a
+    await a.close()
+
+
+async def test_keys_asking_for_score_add_the_text_score(sqlite):
+    docs = await sqlite.find("Article", ARTICLE, TEXT, FindOptions(keys=["$score"], sort=[("$score", -1)]))
+    assert [d["objectId"] for d in docs] == ["b", "a"]
+    assert docs[0]["score"] > docs[1]["score"] > 0
+
+
+async def test_sorting_by_score_alone_adds_no_score_field(sqlite):
+    docs = await sqlite.find("Article", ARTICLE, TEXT, FindOptions(sort=[("$score", -1)]))
+    assert [("score" in d) for d in docs] == [False, False]
+
+
+async def test_a_residual_query_with_a_sql_sort_pages_correctly(sqlite):
+    for i in range(30):
+        await sqlite.create_object("Article", ARTICLE, make_doc(f"x{i:02d}", body=f"fox {i}"))
+    docs = await sqlite.find("Article", ARTICLE, {"body": {"$regex": "^fox \\d+$"}},
+                             FindOptions(sort=[("body", -1)], skip=3, limit=4))
+    assert [d["body"] for d in docs] == ["fox 6", "fox 5", "fox 4", "fox 3"]
