@@ -16,7 +16,7 @@ from .schema_defs import SYSTEM_CLASSES, field_name_is_valid
 from .server import Server
 from .sessions import own_sessions_where
 from .subqueries import resolve_subqueries
-from .transform import decode_object
+from .transform import decode_object, relation_stubs
 from .where import normalize_where, validate_where
 
 ALWAYS_SELECTED = ("objectId", "createdAt", "updatedAt", "ACL")
@@ -213,7 +213,8 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
         find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
                                 sort=_sort_spec(opts.order, class_name, fields), keys=opts.keys)
         docs = await server.storage.find(class_name, schema, where, find_opts)
-    results = [decode_object(d, fields, server.file_url) for d in docs]
+    relations = relation_stubs(fields)
+    results = [decode_object(d, fields, server.file_url, relations=relations) for d in docs]
     if opts.redirect_key:
         for r in results:
             r["className"] = class_name

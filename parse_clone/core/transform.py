@@ -161,8 +161,15 @@ def file_url(base_url: str, app_id: str, name: str) -> str:
     return f"{base_url}/files/{app_id}/{quote(name)}"
 
 
+def relation_stubs(fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The `{"__type": "Relation", "className"}` placeholders a class's Relation fields show."""
+    return {name: {"__type": "Relation", "className": f.get("targetClass")}
+            for name, f in fields.items() if f.get("type") == "Relation"}
+
+
 def decode_object(doc: dict[str, Any], fields: dict[str, Any], file_url_for: Callable[[str], str],
-                  keep_internal: bool = False) -> dict[str, Any]:
+                  keep_internal: bool = False,
+                  relations: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """A stored document as a REST response object: ACL rebuilt, internals removed, relations and file urls added."""
     out: dict[str, Any] = {}
     for k, v in doc.items():
@@ -180,9 +187,8 @@ def decode_object(doc: dict[str, Any], fields: dict[str, Any], file_url_for: Cal
             out[k] = v
     if "_rperm" in doc or "_wperm" in doc:
         out["ACL"] = perms_to_acl(doc.get("_rperm"), doc.get("_wperm"))
-    for name, f in fields.items():
-        if f.get("type") == "Relation":
-            out[name] = {"__type": "Relation", "className": f.get("targetClass")}
+    for name, stub in (relation_stubs(fields) if relations is None else relations).items():
+        out[name] = dict(stub)
     return out
 
 

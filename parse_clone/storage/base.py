@@ -61,6 +61,7 @@ Adapters store what they are given; core adds the default fields on read.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -227,6 +228,16 @@ class StorageAdapter(ABC):
     @abstractmethod
     async def owning_ids(self, owner_class: str, field_name: str, related_ids: list[str]) -> list[str]:
         """objectIds of owners whose relation field holds any of the related ids."""
+
+    # ----- transactions -----
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """``async with adapter.transaction():`` makes the enclosed calls all-or-nothing.
+
+        Adapters without transactions raise ParseError 1 when entered.
+        """
+        from ..core.errors import ParseError
+
+        raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "This database does not support transactions.")
 
     # ----- global config (Parse.Config) -----
     @abstractmethod

@@ -40,12 +40,38 @@ async def handle(server: Server, req: ParseRequest) -> Reply:
         raise ParseError(ParseError.INVALID_JSON, "requests must be an array")
     if len(requests) > MAX_BATCH:
         raise ParseError(ParseError.INVALID_JSON, f"too many requests in batch (max {MAX_BATCH})")
-    pipeline = server.extras["pipeline"]
     prefixes = _prefixes(server, req)
     for sub in requests:
         if not isinstance(sub, dict):
             raise ParseError(ParseError.INVALID_JSON, "each batch request must be an object")
         routable_path(sub.get("path"), prefixes)
+    if body.get("transaction") is True:
+        return await _run_transaction(server, req, requests, prefixes)
+    return Reply(await _run_all(server, req, requests, prefixes))
+
+
+class _Abort(Exception):
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(error.get("error"))
+        self.error = error
+
+
+async def _run_transaction(server: Server, req: ParseRequest, requests: list[Any], prefixes: list[str]) -> Reply:
+    """All sub-requests in one storage transaction: the first failure rolls everything back."""
+    try:
+        async with server.storage.transaction():
+            results = await _run_all(server, req, requests, prefixes, stop_on_error=True)
+            failed = next((r["error"] for r in results if "error" in r), None)
+            if failed is not None:
+                raise _Abort(failed)
+    except _Abort as abort:
+        return Reply({"code": abort.error["code"], "error": abort.error["error"]}, 400)
+    return Reply(results)
+
+
+async def _run_all(server: Server, req: ParseRequest, requests: list[Any], prefixes: list[str],
+                   stop_on_error: bool = False) -> list[dict[str, Any]]:
+    pipeline = server.extras["pipeline"]
     results: list[dict[str, Any]] = []
     for sub in requests:
         method = str(sub.get("method", "")).upper()
@@ -67,7 +93,9 @@ async def handle(server: Server, req: ParseRequest) -> Reply:
             results.append({"error": {"code": e.code, "error": e.message}})
         except Unauthorized as e:
             results.append({"error": {"code": ParseError.OPERATION_FORBIDDEN, "error": e.message}})
-    return Reply(results)
+        if stop_on_error and "error" in results[-1]:
+            break
+    return results
 
 
 def register(router: Router) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from contextlib import contextmanager
-from typing import Any, Iterator
+import asyncio
+import functools
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, AsyncIterator, Iterator
 
 import orjson
 
@@ -54,6 +56,8 @@ class SQLiteAdapter(StorageAdapter):
         self.synchronous = synchronous.upper()
         self.busy_timeout_ms = busy_timeout_ms
         self._conn: sqlite3.Connection | None = None
+        self._tx_owner: asyncio.Task[Any] | None = None  # the task inside `transaction()`, if any
+        self._tx_lock = asyncio.Lock()
         self._tables: set[str] = set()  # class tables known to exist (exact spelling)
 
     # ----- lifecycle -----
@@ -90,6 +94,16 @@ class SQLiteAdapter(StorageAdapter):
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         db = self._db
+        if db.in_transaction:  # inside transaction(): nest as a savepoint
+            db.execute("SAVEPOINT write_op")
+            try:
+                yield db
+                db.execute("RELEASE write_op")
+            except BaseException:
+                db.execute("ROLLBACK TO write_op")
+                db.execute("RELEASE write_op")
+                raise
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -99,6 +113,25 @@ class SQLiteAdapter(StorageAdapter):
                 db.execute("ROLLBACK")
             self._tables.clear()  # a rolled-back CREATE TABLE must not stay known
             raise
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Run the enclosed calls as one SQLite transaction; other tasks' calls wait until it ends."""
+        await self._tx_lock.acquire()
+        db = self._db
+        self._tx_owner = asyncio.current_task()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            self._tables.clear()
+            raise
+        finally:
+            self._tx_owner = None
+            self._tx_lock.release()
 
     # ----- class tables -----
     def _has_table(self, class_name: str) -> bool:
@@ -578,3 +611,21 @@ def _sort(docs: list[Document], sort: list[tuple[str, int]], near: tuple[str, di
         else:
             docs = matcher.sort_documents(docs, [(key, direction)])
     return docs
+
+
+def _after_transactions(method: Any) -> Any:
+    """Make a storage call wait while another task holds `transaction()` (they share one connection)."""
+    @functools.wraps(method)
+    async def wrapper(self: SQLiteAdapter, *args: Any, **kwargs: Any) -> Any:
+        owner = self._tx_owner
+        if owner is not None and owner is not asyncio.current_task():
+            async with self._tx_lock:
+                pass
+        return await method(self, *args, **kwargs)
+    return wrapper
+
+
+for _name, _member in list(vars(SQLiteAdapter).items()):
+    if not _name.startswith("_") and _name not in ("connect", "close", "transaction") \
+            and asyncio.iscoroutinefunction(_member):
+        setattr(SQLiteAdapter, _name, _after_transactions(_member))
