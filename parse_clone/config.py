@@ -58,6 +58,12 @@ class ServerConfig:
     cloud: str | None = None
     schema: str | None = None
     sqliteSynchronous: str = "NORMAL"
+    # LiveQuery (see parse_clone/livequery/options.py): {classNames: [...], redisURL}; the WebSocket
+    # endpoint runs when classNames is set or startLiveQueryServer is true; liveQueryServerOptions
+    # holds {port, keyPairs, websocketTimeout, redisURL} as in Parse Server.
+    liveQuery: dict[str, Any] = field(default_factory=dict)
+    startLiveQueryServer: bool | None = None
+    liveQueryServerOptions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def mount(self) -> str:

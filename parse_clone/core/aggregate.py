@@ -118,7 +118,7 @@ async def aggregate(server: Server, class_name: str, body: dict[str, Any]) -> di
         validate_where(where, True)
         values = await server.storage.distinct(class_name, schema, normalize_where(where, fields),
                                                str(body["distinct"]))
-        return {"results": values}
+        return {"results": [v for v in values if v is not None]}
     stages = [_normalize_stage(s, fields) for s in pipeline_from_body(body)]
     rows = await server.storage.aggregate(class_name, schema, stages)
     results = []

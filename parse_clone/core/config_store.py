@@ -53,6 +53,7 @@ async def update(server: Any, params: Any, master_key_only: Any) -> None:
         raise ParseError(ParseError.INVALID_JSON, "params must be an object")
     if master_key_only is not None and not isinstance(master_key_only, dict):
         raise ParseError(ParseError.INVALID_JSON, "masterKeyOnly must be an object")
+    check_prohibited_keywords(params)
     stored = await server.storage.get_config()
     current = dict(stored.get("params") or {})
     flags = dict(stored.get("masterKeyOnly") or {})

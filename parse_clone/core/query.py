@@ -79,7 +79,10 @@ def options_from_body(body: dict[str, Any], default_limit: int, max_limit: int |
         if key not in FIND_PARAMS:
             raise ParseError(ParseError.INVALID_QUERY, f"Invalid parameter for query: {key}")
     _check_read_preferences(body)
-    where = body.get("where") or {}
+    where = body.get("where")
+    if isinstance(where, str):  # a where that was not valid JSON in the query string or a form body
+        raise ParseError(ParseError.INVALID_JSON, "Invalid where: must be a JSON object")
+    where = where or {}
     if not isinstance(where, dict):
         raise ParseError(ParseError.INVALID_JSON, "Invalid where: must be a JSON object")
     opts = QueryOptions(where=where)

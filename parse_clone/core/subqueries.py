@@ -150,6 +150,10 @@ async def _relation_constraint(server: "Server", auth: "Auth", class_name: str, 
 
     if isinstance(value, dict) and value.get("__type") == "Pointer":
         return {"objectId": {"$in": await owners([value])}}
+    if value is None:  # a relation is never "null": nothing matches
+        return {"objectId": {"$in": []}}
+    if value is None:
+        return {"objectId": {"$in": []}}  # a relation never "equals" null
     if isinstance(value, dict):
         parts: list[dict[str, Any]] = []
         for op, arg in value.items():

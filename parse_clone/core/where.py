@@ -122,8 +122,9 @@ def _normalize_constraint(key: str, c: dict[str, Any], fields: dict[str, Any]) -
                 raise ParseError(ParseError.INVALID_JSON, f"bad {op} value")
             regexes = [isinstance(v, dict) and "$regex" in v for v in arg]
             if any(regexes) and not all(regexes):
+                # Parse prints the array as JavaScript does: objects as "[object Object]".
                 raise ParseError(ParseError.INVALID_JSON, "All $all values must be of regex type or none: "
-                                 + ",".join(str(v) for v in arg))
+                                 + ",".join("[object Object]" if isinstance(v, dict) else str(v) for v in arg))
             out[op] = arg if any(regexes) else [_atom(key, v, fields) for v in arg]
         elif op == "$containedBy":
             if not isinstance(arg, list):

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..storage.base import ClassSchema, DuplicateValueError, FindOptions
 from .auth import Auth
+from .denylist import check_prohibited_keywords
 from .errors import ParseError
 from .events import WriteEvent
 from .permissions import check_clp, enforce_role_security, pointer_permission_where
@@ -32,15 +33,7 @@ class WriteResult:
 
 
 def _check_prohibited(value: Any) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k in PROHIBITED_KEYS and not (k == "_bsontype" and v != "Code"):
-                raise ParseError(ParseError.INVALID_KEY_NAME,
-                                 f"Prohibited keyword in request data: {{\"key\":\"{k}\"}}.")
-            _check_prohibited(v)
-    elif isinstance(value, list):
-        for v in value:
-            _check_prohibited(v)
+    check_prohibited_keywords(value)
 
 
 def _check_op(name: str, op: dict[str, Any]) -> None:
@@ -173,7 +166,8 @@ def _check_required(schema: ClassSchema, class_name: str, data: dict[str, Any], 
             raise ParseError(ParseError.VALIDATION_ERROR, f"{name} is required")
     for name in REQUIRED_WRITE_FIELDS.get(class_name, []):
         value = data.get(name)
-        if is_create and not value:
+        # JavaScript falsiness, as Parse checks it: an empty ACL {} counts as present.
+        if is_create and (value is None or value is False or value == "" or value == 0):
             raise ParseError(ParseError.INCORRECT_TYPE, f"{name} is required.")
         if not is_create and isinstance(value, dict) and value.get("__op") == "Delete":
             raise ParseError(ParseError.INCORRECT_TYPE, f"{name} is required.")

@@ -83,5 +83,5 @@ def register_class_routes(router: Router, base: str, class_of: ClassOf,
 def register(router: Router) -> None:
     """Mount /classes and /roles."""
     register_class_routes(router, "/classes/:className", lambda r: r.params["className"],
-                          lambda r: "classes/" + r.params["className"])
+                          lambda r: "users" if r.params["className"] == "_User" else "classes/" + r.params["className"])
     register_class_routes(router, "/roles", lambda r: "_Role", lambda r: "roles")
