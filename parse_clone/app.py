@@ -7,12 +7,14 @@ import logging
 from aiohttp import web
 
 from .config import ServerConfig
+from .core.cloud_runtime import install_cloud, start_cloud, stop_cloud
 from .core.files import upload_rules
 from .core.server import Server
 from .files import open_files_adapter
 from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
+from .livequery import setup_live_query
 from .storage import open_adapter
 from .storage.base import StorageAdapter
 
@@ -25,7 +27,9 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
-    return Server(config=config, storage=storage, files=open_files_adapter(config, storage))
+    server = Server(config=config, storage=storage, files=open_files_adapter(config, storage))
+    install_cloud(server, config.cloud)  # CloudLoadError: a broken hook file stops the start
+    return server
 
 
 def build_app(server: Server) -> web.Application:
@@ -35,16 +39,22 @@ def build_app(server: Server) -> web.Application:
     server.extras["pipeline"] = pipeline
     server.extras.setdefault("session_resolver", resolve_session)
     mount = server.config.mount
-    app.router.add_route("*", mount + "/{tail:.*}" if mount else "/{tail:.*}", pipeline.handle)
+    live = setup_live_query(server)  # WebSocket upgrades go to LiveQuery, on the mount path and elsewhere
+    handle = live.upgrade_first(pipeline.handle) if live else pipeline.handle
+    app.router.add_route("*", mount + "/{tail:.*}" if mount else "/{tail:.*}", handle)
     if mount:
-        app.router.add_route("*", mount, pipeline.handle)
+        app.router.add_route("*", mount, handle)
 
     async def on_startup(_: web.Application) -> None:
         await server.start()
+        await start_cloud(server)
 
     async def on_cleanup(_: web.Application) -> None:
+        await stop_cloud(server)
         await server.stop()
 
     app.on_startup.append(on_startup)
+    if live:
+        live.attach(app, catch_all=bool(mount))
     app.on_cleanup.append(on_cleanup)
     return app

@@ -7,11 +7,13 @@ import asyncio
 import logging
 import os
 import sys
+import traceback
 from dataclasses import fields
 
 from aiohttp import web
 
 from .app import build_app, build_server
+from .cloud.errors import CloudLoadError
 from .config import ServerConfig, load_config
 
 
@@ -31,14 +33,17 @@ def serve(args: argparse.Namespace) -> None:
     config = load_config(args.config, overrides)
     if args.no_schema:
         config.schema = None
-    if args.no_cloud:
-        config.cloud = None
+    config.cloud = cloud_path(config.cloud, args.no_cloud)
     logging.basicConfig(level=logging.DEBUG if config.verbose else getattr(logging, config.logLevel.upper(),
                                                                             logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if config.databaseURI.startswith("sqlite:///./"):
         os.makedirs(os.path.dirname(config.databaseURI[len("sqlite:///"):]) or ".", exist_ok=True)
-    server = build_server(config)
+    try:
+        server = build_server(config)
+    except CloudLoadError as e:
+        _report_cloud_error(e)
+        sys.exit(1)
     app = build_app(server)
     print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})",
           flush=True)
@@ -51,6 +56,23 @@ def serve(args: argparse.Namespace) -> None:
     asyncio.set_event_loop(loop)
     web.run_app(app, host=config.host, port=int(config.port), print=None, access_log=None,
                 shutdown_timeout=10, loop=loop)
+
+
+def cloud_path(option: str | None, disabled: bool, cwd: str = ".") -> str | None:
+    """The cloud code to load: --cloud/config, else ./cloud when it exists; None with --no-cloud."""
+    if disabled:
+        return None
+    if option is None and os.path.isdir(os.path.join(cwd, "cloud")):
+        return os.path.join(cwd, "cloud") if cwd != "." else "cloud"
+    return option
+
+
+def _report_cloud_error(error: CloudLoadError) -> None:
+    """A broken hook file: where, what, and the traceback of the cause."""
+    cause = error.__cause__
+    if cause is not None and not isinstance(cause, SyntaxError):
+        traceback.print_exception(cause, file=sys.stderr)
+    print(f"parse-clone: not starting, cloud code failed to load: {error}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

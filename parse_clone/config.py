@@ -55,7 +55,8 @@ class ServerConfig:
     auth: dict[str, Any] = field(default_factory=dict)  # {provider: {"module", "options", "enabled"}}
     logLevel: str = "info"
     verbose: bool = False
-    cloud: str | None = None
+    cloud: str | None = None  # cloud code folder (or .py file); `serve` defaults to ./cloud when it exists
+    cloudCodeTimeout: int = 30000  # ms a hook or cloud function may run (0: no limit); jobs have none
     schema: str | None = None
     sqliteSynchronous: str = "NORMAL"
     # LiveQuery (see parse_clone/livequery/options.py): {classNames: [...], redisURL}; the WebSocket

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .denylist import check_prohibited_keywords
 from .errors import ParseError
 from .transform import encode_value
 

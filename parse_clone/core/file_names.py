@@ -87,7 +87,7 @@ class ExtensionRule:
     allow_all: bool = False
 
     @classmethod
-    def from_option(cls, value: Any) -> "ExtensionRule":
+    def from_option(cls, value: Any) -> ExtensionRule:
         """Build from the option's value; ValueError for a bad one."""
         if value is None:
             return cls()

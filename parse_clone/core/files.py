@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 from ..config import ServerConfig
 from ..files.base import FileOptions, FilesAdapter, StoredFile
 from .auth import Auth
+from .denylist import check_prohibited_keywords
 from .errors import ParseError, Unauthorized
-from .file_names import (ExtensionRule, check_extension, check_file_name, is_stored_name, stored_name,
-                         type_for_name)
-from .write import PROHIBITED_KEYS
+from .file_names import ExtensionRule, check_extension, check_file_name, is_stored_name, stored_name, type_for_name
 
 if TYPE_CHECKING:
     from .server import Server
@@ -42,7 +41,7 @@ class UploadRules:
     extensions: ExtensionRule = field(default_factory=ExtensionRule)
 
     @classmethod
-    def from_options(cls, options: Any) -> "UploadRules":
+    def from_options(cls, options: Any) -> UploadRules:
         """Build from the option value; ValueError (Parse's wording) for a bad one."""
         if options is None:
             options = {}
@@ -103,7 +102,7 @@ def upload_rules(config: ServerConfig) -> UploadRules:
     return UploadRules.from_options(config.fileUpload)
 
 
-def files_adapter(server: "Server") -> FilesAdapter:
+def files_adapter(server: Server) -> FilesAdapter:
     """The server's files adapter (every built server has one)."""
     if server.files is None:
         raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "No files adapter is configured.")
@@ -131,7 +130,7 @@ def _is_anonymous(user: dict[str, Any]) -> bool:
     return isinstance(auth_data, dict) and bool(auth_data.get("anonymous"))
 
 
-async def save_file(server: "Server", auth: Auth, upload: FileUpload) -> SavedFile:
+async def save_file(server: Server, auth: Auth, upload: FileUpload) -> SavedFile:
     """POST /files/:filename: check, run the hooks, stream the body to the adapter."""
     rules = upload_rules(server.config)
     check_upload_allowed(rules, auth)
@@ -176,7 +175,7 @@ async def _non_empty(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     return replay()
 
 
-async def _store(server: "Server", name: str, chunks: AsyncIterator[bytes], options: FileOptions,
+async def _store(server: Server, name: str, chunks: AsyncIterator[bytes], options: FileOptions,
                  requested: str) -> StoredFile:
     try:
         return await files_adapter(server).create(name, chunks, options)
@@ -188,18 +187,10 @@ async def _store(server: "Server", name: str, chunks: AsyncIterator[bytes], opti
 
 
 def _check_prohibited(value: Any) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k in PROHIBITED_KEYS:
-                raise ParseError(ParseError.INVALID_KEY_NAME,
-                                 f"Prohibited keyword in request data: {{\"key\":\"{k}\"}}.")
-            _check_prohibited(v)
-    elif isinstance(value, list):
-        for v in value:
-            _check_prohibited(v)
+    check_prohibited_keywords(value)  # Parse's request keyword denylist, same as for object writes
 
 
-async def run_file_trigger(server: "Server", event: FileEvent, error_code: int) -> FileEvent:
+async def run_file_trigger(server: Server, event: FileEvent, error_code: int) -> FileEvent:
     """Run the registered hooks for `event.trigger`, if a trigger runner is installed."""
     runner: FileTriggerRunner | None = server.extras.get(FILE_TRIGGERS)
     if runner is None:
@@ -213,7 +204,7 @@ async def run_file_trigger(server: "Server", event: FileEvent, error_code: int) 
     return result if isinstance(result, FileEvent) else event
 
 
-async def delete_file(server: "Server", auth: Auth, name: str) -> None:
+async def delete_file(server: Server, auth: Auth, name: str) -> None:
     """DELETE /files/:filename (master key): 153 when there is no such file."""
     if auth.is_read_only:
         raise Unauthorized("read-only masterKey isn't allowed to delete a file.")
@@ -230,7 +221,7 @@ async def delete_file(server: "Server", auth: Auth, name: str) -> None:
     await run_file_trigger(server, event, ParseError.FILE_DELETE_ERROR)
 
 
-async def find_file(server: "Server", app_id: str, name: str) -> StoredFile | None:
+async def find_file(server: Server, app_id: str, name: str) -> StoredFile | None:
     """The stored file a download names (403 code 119 for another app id), or None."""
     if app_id != server.config.appId:
         raise ParseError(ParseError.OPERATION_FORBIDDEN, "Invalid application ID.", http_status=403)
@@ -239,12 +230,12 @@ async def find_file(server: "Server", app_id: str, name: str) -> StoredFile | No
     return await files_adapter(server).stat(name)
 
 
-def read_file(server: "Server", file: StoredFile, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+def read_file(server: Server, file: StoredFile, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
     """Bytes [start, end) of a found file, in chunks."""
     return files_adapter(server).read(file, start, end)
 
 
-async def file_metadata(server: "Server", app_id: str, name: str) -> dict[str, Any]:
+async def file_metadata(server: Server, app_id: str, name: str) -> dict[str, Any]:
     """GET /files/:appId/metadata/:filename: {"metadata": ...} for a stored file, {} otherwise."""
     if app_id != server.config.appId or not is_stored_name(name):
         return {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..storage.base import ClassSchema, FindOptions
+from . import triggers
 from .auth import Auth
 from .errors import ParseError
 from .include import apply_include
@@ -199,18 +200,21 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
                is_get: bool = False) -> dict[str, Any]:
     """Run a find: {"results": [...]} plus "count" when asked."""
     enforce_role_security("get" if is_get else "find", class_name, auth)
+    opts = await triggers.before_find(server, auth, class_name, opts, is_get)
     if opts.redirect_key:
         class_name = await _redirect_class(server, class_name, opts.redirect_key)
     schema = await _class_schema(server, auth, class_name)
     is_get = is_get or (len(opts.where) == 1 and isinstance(opts.where.get("objectId"), str))
-    operation = "get" if is_get else "find"
+    # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
+    operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
     where = await build_where(server, auth, class_name, schema, opts.where, operation)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}
     fields = schema["fields"]
     response: dict[str, Any] = {}
-    if opts.count and not auth.bypasses_permissions:
-        check_clp(await server.schema.clp(class_name), class_name, auth, "count")
+    count_where = where
+    if opts.count and operation != "count" and not auth.bypasses_permissions:
+        count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
     docs: list[dict[str, Any]] = []
     if where is not None and opts.limit != 0:
         find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
@@ -226,9 +230,9 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
             if "$score" in d:
                 r["score"] = d["$score"]
     await _post_process(server, auth, class_name, schema, results, opts)
-    response["results"] = results
+    response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
     if opts.count:
-        response["count"] = 0 if where is None else await server.storage.count(class_name, schema, where)
+        response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
     return response
 
 
@@ -254,6 +258,8 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
             clean_user(r, auth)
     if keys is not None:
         keep = set(ALWAYS_SELECTED) | {k.split(".", 1)[0] for k in keys}
+        if "$score" in keys:
+            keep.add("score")  # keys=$score asks for the text score, answered as `score`
         for r in results:
             for k in [k for k in r if k not in keep]:
                 del r[k]

@@ -155,8 +155,7 @@ class SchemaController:
             if expected_t["type"] == "GeoPoint":
                 other = [k for k, f in fields.items() if f.get("type") == "GeoPoint"]
                 if other:
-                    raise ParseError(ParseError.INCORRECT_TYPE,
-                                     f"schema mismatch for {class_name}.{top}; expected GeoPoint but got GeoPoint")
+                    raise ParseError(ParseError.INCORRECT_TYPE, "MongoDB only supports one GeoPoint field in a class.")
             new_fields[top] = expected_t
         if new_fields:
             if not can_add:

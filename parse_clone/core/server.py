@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cloud.registry import Cloud
 from ..config import ServerConfig
 from ..files.base import FilesAdapter
 from ..storage.base import DuplicateValueError, StorageAdapter
@@ -27,6 +28,7 @@ class Server:
     events: WriteEvents = field(default_factory=WriteEvents)
     extras: dict[str, Any] = field(default_factory=dict)
     files: FilesAdapter | None = None  # where uploaded files live (files/ adapters)
+    cloud: Cloud = field(default_factory=Cloud)  # this server's hooks, functions and jobs
 
     def __post_init__(self) -> None:
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..storage.base import FindOptions
-from . import write
+from . import triggers, write
 from .auth import Auth
 from .auth_cache import session_cache
 from .errors import ParseError
@@ -176,11 +176,14 @@ async def me(server: "Server", token: str | None) -> dict[str, Any]:
     return response["results"][0]
 
 
-async def log_out(server: "Server", token: str | None) -> None:
-    """POST /logout: delete the token's session, if any."""
+async def log_out(server: "Server", token: str | None, auth: Auth | None = None) -> None:
+    """POST /logout: delete the token's session, if any (then the afterLogout hook runs)."""
     if token:
-        await _delete_sessions(server, await _find_sessions(server, {"sessionToken": token}, limit=1))
+        found = await _find_sessions(server, {"sessionToken": token}, limit=1)
+        await _delete_sessions(server, found)
         session_cache(server).drop_token(token)
+        if found:
+            await triggers.after_logout(server, auth or Auth(), found[0])
 
 
 async def upgrade_to_revocable(server: "Server", auth: Auth) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from ..storage.base import FindOptions
-from . import write
+from . import triggers, write
 from .auth import Auth
 from .auth_cache import session_cache
 from .auth_providers import UNSUPPORTED, registry_for
@@ -450,6 +450,7 @@ async def authenticate(server: "Server", auth: Auth, body: dict[str, Any],
 async def log_in(server: "Server", auth: Auth, body: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
     """GET/POST /login: the user with a new session token."""
     user, _ = await authenticate(server, auth, body, query)
+    await triggers.before_login(server, auth, user)  # may refuse before the session exists
     auth_data = body.get("authData")
     if isinstance(auth_data, dict) and auth_data:
         validated = await validate_auth_data(server, auth_data)
@@ -459,6 +460,7 @@ async def log_in(server: "Server", auth: Auth, body: dict[str, Any], query: dict
     session = await create_session(server, user["objectId"], {"action": "login", "authProvider": "password"},
                                    auth.installation_id)
     user["sessionToken"] = session["sessionToken"]
+    await triggers.after_login(server, auth, user)
     return user
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..storage.base import ClassSchema, DuplicateValueError, FindOptions
+from . import triggers
 from .auth import Auth
 from .denylist import check_prohibited_keywords
 from .errors import ParseError
@@ -203,7 +204,15 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     schema = await server.schema.enforce_class(class_name, can_create_class)
     clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
     check_clp(clp, class_name, auth, "create")
+    hooked = await triggers.prepare_save(server, auth, class_name, schema, body, None)
+    if hooked is not None:  # before_save may have changed what is written
+        body = hooked.body
+        data, relations = _split_body(class_name, body, True, auth, cfg.allowCustomObjectId)
     can_add = auth.bypasses_permissions or check_clp_quiet(clp, class_name, auth, "addField")
+    if not can_add and _adds_fields(schema, data, relations):
+        # Parse judges addField before it checks the written values' types.
+        raise ParseError(ParseError.OPERATION_FORBIDDEN,
+                         f"Permission denied for action addField on class {class_name}.")
     schema = await server.schema.enforce_fields(class_name, {**data, **_relation_type(relations)}, can_add)
     defaulted: dict[str, Any] = {}
     for name, f in schema["fields"].items():
@@ -237,6 +246,8 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     response = {"objectId": object_id, "createdAt": stored["createdAt"], **_echo(data, stored), **defaulted}
     if server.events.wants(class_name):
         await server.events.emit(WriteEvent("create", class_name, stored, None, auth))
+    if hooked is not None:
+        response = await triggers.finish_save(server, auth, class_name, schema, stored, hooked, response)
     return WriteResult(response=response, object_id=object_id, created=True, stored=stored)
 
 
@@ -256,6 +267,17 @@ def _maintenance_dates(body: dict[str, Any], stored: dict[str, Any]) -> None:
     stored["updatedAt"] = dates.get("updatedAt", dates["createdAt"])
     if stored["updatedAt"] < stored["createdAt"]:
         raise ParseError(ParseError.VALIDATION_ERROR, "updatedAt cannot occur before createdAt")
+
+
+def _adds_fields(schema: ClassSchema, data: dict[str, Any], relations: dict[str, Any]) -> bool:
+    """Would this write add a field to the class? (Delete ops never do.)"""
+    fields = schema["fields"]
+    for key, value in [*data.items(), *relations.items()]:
+        if key == "ACL" or (isinstance(value, dict) and value.get("__op") == "Delete"):
+            continue
+        if key.split(".", 1)[0] not in fields:
+            return True
+    return False
 
 
 def check_clp_quiet(clp: dict[str, Any] | None, class_name: str, auth: Auth, op: str) -> bool:
@@ -317,6 +339,19 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
                 raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
             restrictions.append(restriction)
         restrictions.append({"_wperm": {"$in": [None, *auth.acl_group()]}})
+    hooked = await triggers.prepare_save(server, auth, class_name, schema, body, object_id,
+                                         {"$and": [where, *restrictions]} if restrictions else where)
+    if hooked is not None:  # before_save may have changed what is written
+        body = hooked.body
+        data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
+    if not auth.bypasses_permissions and _adds_fields(schema, data, relations):
+        # addField granted through pointerFields limits the update to objects pointing at the user.
+        pointer_fields = check_clp(clp, class_name, auth, "addField", action="update")
+        if pointer_fields is not None:
+            restriction = pointer_permission_where(pointer_fields, auth.user_id, schema["fields"])
+            if restriction is None:
+                raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+            restrictions.append(restriction)
     can_add = auth.bypasses_permissions or check_clp_quiet_update(clp, class_name, auth)
     schema = await server.schema.enforce_fields(class_name, {**data, **_relation_type(relations)}, can_add)
     _check_required(schema, class_name, data, False)
@@ -336,7 +371,7 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     change.update(internal or {})
     if restrictions:
         where = {"$and": [where, *restrictions]}
-    original = await _fetch_original(server, class_name, schema, object_id)
+    original = hooked.original if hooked is not None else await _fetch_original(server, class_name, schema, object_id)
     try:
         stored = await server.storage.find_one_and_update(class_name, schema, where, change)
     except DuplicateValueError:
@@ -348,6 +383,8 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     response = {"updatedAt": stored.get("updatedAt", now), **_echo(data, stored)}
     if original is not None:
         await server.events.emit(WriteEvent("update", class_name, stored, original, auth))
+    if hooked is not None:
+        response = await triggers.finish_save(server, auth, class_name, schema, stored, hooked, response)
     return WriteResult(response=response, object_id=object_id, stored=stored)
 
 
@@ -385,12 +422,15 @@ async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
             parts.append(restriction)
         parts.append({"_wperm": {"$in": [None, *auth.acl_group()]}})
         where = {"$and": parts}
-    original = await _fetch_original(server, class_name, schema, object_id)
+    hooked = await triggers.prepare_delete(server, auth, class_name, schema, where)
+    original = hooked.original if hooked is not None else await _fetch_original(server, class_name, schema, object_id)
     deleted = await server.storage.delete_many(class_name, schema, where)
     if deleted == 0:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
     if original is not None:
         await server.events.emit(WriteEvent("delete", class_name, original, original, auth))
+    if hooked is not None:
+        await triggers.finish_delete(server, auth, class_name, schema, hooked)
     return original
 
 

@@ -11,7 +11,7 @@ in memory whole. Parse Server's optional encryption (`encryptionKey`) is not sup
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
@@ -71,7 +71,7 @@ class GridFSAdapter(FilesAdapter):
             if batch:
                 await self._chunks().insert_many(batch)
             row = {"_id": file_id, "length": length, "chunkSize": size,
-                   "uploadDate": datetime.now(timezone.utc).replace(tzinfo=None), "filename": name,
+                   "uploadDate": datetime.now(UTC).replace(tzinfo=None), "filename": name,
                    "metadata": dict(options.metadata)}
             await self._files().insert_one(row)
         except BaseException:

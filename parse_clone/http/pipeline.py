@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 import orjson
 from aiohttp import web
 
+from ..core.call import CallInfo, bind_call, unbind_call
 from ..core.errors import ParseError, Unauthorized
 from ..core.server import Server
 from .keys import key_auth
@@ -151,13 +152,14 @@ class Pipeline:
             return b""
         limit = self.server.config.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
-            raise ParseError(ParseError.OBJECT_TOO_LARGE, "request entity too large")
+            # Parse Server's body parser answers 413 (a client error SDKs do not retry).
+            raise ParseError(ParseError.OBJECT_TOO_LARGE, "request entity too large", http_status=413)
         chunks = []
         size = 0
         async for chunk in request.content.iter_chunked(65536):
             size += len(chunk)
             if size > limit:
-                raise ParseError(ParseError.OBJECT_TOO_LARGE, "request entity too large")
+                raise ParseError(ParseError.OBJECT_TOO_LARGE, "request entity too large", http_status=413)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -174,7 +176,12 @@ class Pipeline:
             preq.auth = await self.authenticate(preq)
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")
-        return await route.handler(self.server, preq)
+        token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers, context=preq.info.context,
+                                   client_version=preq.info.client_version))  # what cloud hooks see
+        try:
+            return await route.handler(self.server, preq)
+        finally:
+            unbind_call(token)
 
     async def authenticate(self, preq: ParseRequest):
         """Keys first, then the session token (when a session resolver is installed)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import binascii
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
@@ -56,10 +57,32 @@ class ParseRequest:
         return merged
 
 
+_BRACKETS = re.compile(r"^[^\[\]]+(\[[^\[\]]*\])+$")
+
+
+def _set_bracket_path(out: dict[str, Any], key: str, value: str) -> None:
+    """`where[name][$regex]=x` -> {"where": {"name": {"$regex": "x"}}} (Express's qs form; values stay strings)."""
+    root, rest = key.split("[", 1)
+    parts = [root] + rest[:-1].split("][")
+    cur = out
+    for part, next_part in zip(parts, parts[1:]):
+        child = cur.get(part)
+        if not isinstance(child, (dict, list)):
+            child = cur[part] = [] if next_part == "" else {}
+        if isinstance(child, list):
+            child.append(value)  # a[]=x (nothing deeper below a list)
+            return
+        cur = child
+    cur[parts[-1]] = value
+
+
 def decode_query_string(items: Any) -> dict[str, Any]:
     """Query-string values are JSON-decoded when they parse as JSON."""
     out: dict[str, Any] = {}
     for key, value in items:
+        if _BRACKETS.match(key):
+            _set_bracket_path(out, key, value)
+            continue
         try:
             decoded = orjson.loads(value)
         except orjson.JSONDecodeError:

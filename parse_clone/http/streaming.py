@@ -56,7 +56,7 @@ async def stream_reply(request: web.Request, reply: Reply, headers: dict[str, st
         await resp.write_eof()
     except (ConnectionError, web.HTTPException):
         pass  # the client went away mid-download; nothing left to answer
-    except Exception:  # noqa: BLE001 - headers are sent: all that is left is to cut the response short
+    except Exception:  # headers are sent: all that is left is to log and cut the response short
         log.exception("streaming %s %s failed", request.method, request.path)
         if request.transport is not None:
             request.transport.close()

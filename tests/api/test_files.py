@@ -42,7 +42,10 @@ async def upload(api, name: str, data: Any = TEXT, content_type: str | None = "t
     resp = await api.client.post(URL(f"/1/files/{name}", encoded=True), data=data,
                                  headers=raw_headers(api, content_type, **headers))
     text = await resp.text()
-    return resp.status, (orjson.loads(text) if text else None), resp
+    try:
+        return resp.status, (orjson.loads(text) if text else None), resp
+    except orjson.JSONDecodeError:
+        return resp.status, text, resp  # refused by the HTTP parser itself
 
 
 async def download(api, url_or_name: str, **headers: str):
@@ -192,7 +195,7 @@ TRAVERSALS = ["..%2F..%2Fevil.txt", "%2e%2e%2fevil.txt", "%252e%252e%252fevil.tx
 async def test_traversal_uploads_store_nothing(api, tmp_path, name):
     status, body, resp = await upload(api, name)
     assert status in (400, 404)
-    if status == 400:
+    if isinstance(body, dict) and "code" in body:
         assert body["code"] in (107, 122)  # unroutable path, or a name Parse refuses
     assert "Set-Cookie" not in resp.headers
     assert await leftovers(api) == []
@@ -213,7 +216,7 @@ def secret(tmp_path) -> Path:
 async def test_traversal_downloads_find_nothing(api, secret, name):
     await upload(api, "hello.txt")
     status, data, _ = await download(api, name)
-    assert status in (403, 404)
+    assert status in (400, 403, 404)
     assert b"secret" not in data and b"root:" not in data
     _, meta = await api.get(f"/files/test/metadata/{name}")
     assert meta in ({}, None) or "error" in meta
@@ -437,7 +440,7 @@ async def test_ranges_across_storage_chunks(api):
     data = bytes(range(256)) * 4000  # 1 MB: several GridFS chunks and local read blocks
     _, body, _ = await upload(api, "blob.bin", data=data, content_type="application/octet-stream")
     start, end = 261_000, 800_123
-    status, got, resp = await download(api, body["url"], Range=f"bytes={start}-{end}")
+    status, got, _ = await download(api, body["url"], Range=f"bytes={start}-{end}")
     assert status == 206
     assert got == data[start:end + 1]
 

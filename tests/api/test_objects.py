@@ -204,7 +204,7 @@ async def test_oversized_body_is_rejected(api):
     api.server.config.maxUploadSize = "1kb"
     big = b'{"x":"' + b"a" * 4096 + b'"}'
     resp = await api.client.post("/1/classes/Bag", data=big, headers=api.headers())
-    assert resp.status == 400
+    assert resp.status == 413
     assert (await resp.json())["code"] == 116
 
 

@@ -128,3 +128,70 @@ def test_sorted_pages_agree_with_the_matcher(mix, where, sort_key, direction, sk
         return matcher._field_sort_key(d, parts, direction < 0)
 
     assert [position(d) for d in got] == [position(d) for d in everything[skip:end]]
+
+
+# ----- random documents too: each example stores its own set, then the same checks -----
+
+RANDOM_SCHEMA = make_schema("Rnd", n="Number", s="String", b="Boolean", arr="Array", d="Date", p="Pointer:_User",
+                            o="Object", g="GeoPoint")
+GEO = [None, {"__type": "GeoPoint", "latitude": 0.0, "longitude": 0.0},
+       {"__type": "GeoPoint", "latitude": 1.0, "longitude": 1.0},
+       {"__type": "GeoPoint", "latitude": -45.5, "longitude": 120.0}]
+random_doc = st.builds(
+    lambda fields, rperm, day: {**{k: v for k, v in fields.items()},
+                                **({"_rperm": rperm} if rperm is not None else {}),
+                                "createdAt": f"2024-01-{day:02d}T00:00:00.000Z"},
+    st.fixed_dictionaries({}, optional={
+        "n": st.one_of(st.sampled_from(TYPED["n"]), st.integers(-5, 5), st.floats(-5, 5, allow_nan=False)),
+        "s": st.one_of(st.sampled_from(TYPED["s"]), st.text(alphabet="ab5[]", max_size=3)),
+        "b": st.sampled_from(TYPED["b"]),
+        "arr": st.one_of(st.sampled_from(TYPED["arr"]), st.lists(st.sampled_from(SCALARS), max_size=3)),
+        "d": st.sampled_from(TYPED["d"]),
+        "p": st.sampled_from(TYPED["p"]),
+        "o": st.sampled_from(TYPED["o"]),
+        "g": st.sampled_from(GEO),
+        "f": st.sampled_from(VALUES),
+    }),
+    st.one_of(st.none(), st.lists(st.sampled_from(["*", "u1", "u2", "role:a"]), max_size=2, unique=True)),
+    st.integers(1, 28),
+)
+RANDOM_KEYS = KEYS + ["g"]
+geo_constraint = st.one_of(
+    st.builds(lambda km: {"$nearSphere": GEO[1], "$maxDistance": km / 6371.0}, st.sampled_from([50, 200, 20000])),
+    st.just({"$within": {"$box": [{"__type": "GeoPoint", "latitude": -1.0, "longitude": -1.0}, GEO[2]]}}),
+    st.just({"$geoWithin": {"$centerSphere": [GEO[1], 200 / 6371.0]}}),
+)
+random_field_where = st.one_of(
+    st.builds(lambda k, c: {k: c}, st.sampled_from(RANDOM_KEYS), constraint),
+    st.builds(lambda c: {"g": c}, geo_constraint),
+)
+random_where = st.recursive(
+    st.builds(lambda parts: {k: v for p in parts for k, v in p.items()}, st.lists(random_field_where, max_size=2)),
+    lambda inner: st.builds(lambda op, ws: {op: ws}, st.sampled_from(["$or", "$and", "$nor"]),
+                            st.lists(inner, min_size=1, max_size=3)),
+    max_leaves=4,
+)
+
+
+@pytest.fixture(scope="module")
+def rnd():
+    loop = asyncio.new_event_loop()
+    a = SQLiteAdapter(":memory:")
+    loop.run_until_complete(a.connect())
+    loop.run_until_complete(a.create_class("Rnd", RANDOM_SCHEMA))
+    yield a, loop
+    loop.run_until_complete(a.close())
+    loop.close()
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=st.lists(random_doc, min_size=1, max_size=10), where=random_where)
+def test_random_documents_find_what_the_matcher_matches(rnd, docs, where):
+    """The property LiveQuery relies on: the in-memory matcher selects what SQLite selects."""
+    a, loop = rnd
+    loop.run_until_complete(a.delete_many("Rnd", RANDOM_SCHEMA, {}))
+    stored = [{"objectId": f"r{i:02d}", "updatedAt": d["createdAt"], **d} for i, d in enumerate(docs)]
+    for d in stored:
+        loop.run_until_complete(a.create_object("Rnd", RANDOM_SCHEMA, d))
+    got = loop.run_until_complete(a.find("Rnd", RANDOM_SCHEMA, where, FindOptions()))
+    assert sorted(d["objectId"] for d in got) == sorted(d["objectId"] for d in stored if matcher.matches(d, where))

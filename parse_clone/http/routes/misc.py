@@ -39,6 +39,8 @@ async def server_info(server: Server, req: ParseRequest) -> Reply:
 async def purge(server: Server, req: ParseRequest) -> Reply:
     """DELETE /purge/C: remove every object of a class (master key)."""
     class_name = req.params["className"]
+    if req.auth.is_read_only:
+        raise ParseError(ParseError.OPERATION_FORBIDDEN, "read-only masterKey isn't allowed to purge a schema.")
     check_class_name(class_name)
     enforce_role_security("delete", class_name, req.auth)
     schema = await server.schema.get(class_name)

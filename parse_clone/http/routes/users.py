@@ -50,7 +50,7 @@ async def log_out(server: Server, req: ParseRequest) -> Reply:
     """POST /logout: revokes the request's session."""
     from ...core import sessions
 
-    await sessions.log_out(server, req.info.session_token)
+    await sessions.log_out(server, req.info.session_token, req.auth)
     return Reply({})
 
 

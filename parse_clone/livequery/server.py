@@ -1,0 +1,384 @@
+"""The LiveQuery server: WebSocket clients in, bus messages in, events out.
+
+Clients speak Parse's LiveQuery protocol (see protocol.py). Messages from the bus
+(`<appId>afterSave`, `<appId>afterDelete`, `<appId>clearCache`) are handled one at a time, in
+order, by one dispatcher task; each is matched once per distinct query, then checked per
+subscriber (permissions.py) and queued on that client's bounded send queue.
+
+Event selection (Parse Server's): `origOK` = an original exists, matches and is readable by the
+subscriber; `currOK` = the same for the current object. Both -> update; original only -> leave;
+current only -> enter when there is an original, else create. A delete is sent when the object
+matches and is readable. With `watch`, create and update are only sent when a watched field
+changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from aiohttp import WSMsgType, web
+
+from ..core.auth import Auth
+from ..core.auth_cache import role_cache
+from ..core.errors import ParseError
+from ..core.values import pointer_json
+from . import protocol
+from .bus import AFTER_DELETE, AFTER_SAVE, CLEAR_CACHE, PubSub, channel
+from .client import Client
+from .hooks import (AFTER_EVENT, BEFORE_CONNECT, BEFORE_SUBSCRIBE, CONNECT_CLASS, ConnectRequest,
+                    LiveQueryEventRequest, SubscribeRequest, find_hook, run_hook)
+from .options import LiveQueryOptions
+from .permissions import class_readable, object_readable, resolve_auth, visible
+from .protocol import LiveQuerySpec, ProtocolError
+from .subscriptions import (Subscription, SubscriptionIndex, SubscriptionInfo, check_live_query,
+                            compile_live_query, matchable)
+
+if TYPE_CHECKING:
+    from ..core.server import Server
+
+log = logging.getLogger("parse_clone.livequery")
+
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+MAX_PENDING_MESSAGES = 100_000
+
+
+class _Change:
+    """One bus message, decoded once for every subscription."""
+
+    __slots__ = ("class_name", "deleted", "current", "original", "current_doc", "original_doc", "clp")
+
+    def __init__(self, message: dict[str, Any], deleted: bool) -> None:
+        current = message["currentParseObject"]
+        original = message.get("originalParseObject")
+        self.class_name: str = current["className"]
+        self.deleted = deleted
+        self.current = _event_object(current)
+        self.original = _event_object(original) if isinstance(original, dict) else None
+        self.current_doc = matchable(current)
+        self.original_doc = matchable(original) if isinstance(original, dict) else None
+        self.clp: dict[str, Any] | None = message.get("classLevelPermissions")
+
+
+def _event_object(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as clients get it: REST form with className, no `__type`, no `_` fields."""
+    return {k: v for k, v in obj.items() if k != "__type" and not k.startswith("_")}
+
+
+def _watched_changed(watch: list[str] | None, current: dict[str, Any], original: dict[str, Any] | None) -> bool:
+    if not watch:
+        return True
+    before = original or {}
+    return any(current.get(f, _ABSENT) != before.get(f, _ABSENT) for f in watch)
+
+
+_ABSENT = object()
+
+
+class LiveQueryServer:
+    """LiveQuery for one Server: its clients, its subscriptions and its bus."""
+
+    def __init__(self, server: "Server", options: LiveQueryOptions, bus: PubSub) -> None:
+        self.server = server
+        self.options = options
+        self.bus = bus
+        self.clients: dict[str, Client] = {}
+        self.index = SubscriptionIndex()
+        self._sockets: set[Client] = set()
+        self._inbox: asyncio.Queue[tuple[str, bytes]] | None = None
+        self._dispatcher: asyncio.Task[None] | None = None
+        app_id = options.app_id
+        self._channels = {channel(app_id, AFTER_SAVE): AFTER_SAVE, channel(app_id, AFTER_DELETE): AFTER_DELETE,
+                          channel(app_id, CLEAR_CACHE): CLEAR_CACHE}
+        for name in self._channels:
+            bus.subscribe(name, self._on_bus_message)
+
+    # ----- lifecycle -----
+
+    async def start(self) -> None:
+        """Start the dispatcher (the bus is started by whoever owns it)."""
+        self._inbox = asyncio.Queue(MAX_PENDING_MESSAGES)
+        self._dispatcher = asyncio.create_task(self._dispatch_loop(), name="livequery-dispatch")
+
+    async def stop(self) -> None:
+        """Close every client and stop dispatching."""
+        for client in list(self._sockets):
+            client.drop(1001, "server shutting down")  # 1001 = going away
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            await asyncio.wait({self._dispatcher}, timeout=1.0)
+            self._dispatcher = None
+
+    @property
+    def subscription_count(self) -> int:
+        """Client subscriptions (requestIds) held, over all clients."""
+        return sum(len(c.subscriptions) for c in self.clients.values())
+
+    # ----- WebSocket side -----
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """Serve one LiveQuery WebSocket until it closes."""
+        ws = web.WebSocketResponse(heartbeat=self.options.websocket_timeout, compress=False,
+                                   max_msg_size=MAX_MESSAGE_BYTES)
+        await ws.prepare(request)
+        client = Client(ws, request.remote or "", self.options.send_queue_size)
+        self._sockets.add(client)
+        try:
+            async for frame in ws:
+                if frame.type == WSMsgType.TEXT:
+                    await self._on_frame(client, frame.data)
+                elif frame.type == WSMsgType.BINARY:
+                    await self._on_frame(client, frame.data)
+                elif frame.type == WSMsgType.ERROR:
+                    log.debug("LiveQuery: socket error from %s: %s", client.remote, ws.exception())
+                    break
+        finally:
+            self._sockets.discard(client)
+            self._forget(client)
+            await client.close()
+        return ws
+
+    async def _on_frame(self, client: Client, data: str | bytes) -> None:
+        request_id = None
+        try:
+            message = protocol.parse_message(data)
+            request_id = message.get("requestId")
+            op = message["op"]
+            if op == "connect":
+                await self._connect(client, message)
+            elif op == "subscribe":
+                await self._subscribe(client, message)
+            elif op == "update":
+                self._unsubscribe(client, message, notify=False, missing_ok=True)
+                await self._subscribe(client, message)
+            else:
+                self._unsubscribe(client, message, notify=True, missing_ok=False)
+        except ProtocolError as e:
+            client.push(protocol.error_frame(e.code, e.message, e.reconnect, e.request_id))
+        except ParseError as e:
+            client.push(protocol.error_frame(e.code, e.message, False, request_id))
+        except Exception:  # noqa: BLE001 - a server fault answers the client, never kills the socket
+            log.exception("LiveQuery: failed to handle a message from %s", client.remote)
+            client.push(protocol.error_frame(ParseError.INTERNAL_SERVER_ERROR, "Internal server error.",
+                                             False, request_id))
+
+    def _check_keys(self, message: dict[str, Any]) -> bool:
+        """Parse's keyPairs rule when configured; otherwise the REST rule for this server's keys.
+
+        Returns whether the client is master: only through a configured `masterKey` key pair, as
+        in Parse Server (SDKs initialised with the master key send it on every connect).
+        """
+        pairs = self.options.key_pairs
+        if pairs:
+            if not any(message.get(name) == secret for name, secret in pairs.items()):
+                raise ProtocolError(protocol.INVALID_KEYS, "Key in request is not valid")
+            return "masterKey" in pairs and message.get("masterKey") == pairs["masterKey"]
+        cfg = self.server.config
+        if message.get("applicationId") != cfg.appId:
+            raise ProtocolError(protocol.INVALID_KEYS, "Key in request is not valid")
+        if message.get("masterKey") is not None and message.get("masterKey") == cfg.masterKey:
+            return False
+        configured = [(cfg.clientKey, message.get("clientKey")), (cfg.javascriptKey, message.get("javascriptKey")),
+                      (cfg.dotNetKey, message.get("windowsKey")), (cfg.restAPIKey, message.get("restAPIKey"))]
+        if any(c is not None for c, _ in configured) and not any(c is not None and g == c for c, g in configured):
+            raise ProtocolError(protocol.INVALID_KEYS, "Key in request is not valid")
+        return False
+
+    async def _connect(self, client: Client, message: dict[str, Any]) -> None:
+        is_master = self._check_keys(message)
+        token = message.get("sessionToken")
+        installation_id = message.get("installationId")
+        base = Auth(is_master=is_master, installation_id=installation_id)
+        hook = find_hook(self.server, BEFORE_CONNECT, CONNECT_CLASS)
+        if hook is not None:
+            auth = await resolve_auth(self.server, base, token)
+            request = ConnectRequest(token, is_master, installation_id, auth.user if auth else None,
+                                     len(self.clients), self.subscription_count)
+            await run_hook(hook, request, self.options.hook_timeout)
+        if client.connected:  # a second connect on one socket starts over
+            self._forget(client)
+        client.id = str(uuid.uuid4())
+        client.connected = True
+        client.has_master_key = is_master
+        client.session_token = token
+        client.installation_id = installation_id
+        client.base_auth = base
+        self.clients[client.id] = client
+        client.push(protocol.reply_frame("connected", client.id, installation_id))
+
+    async def _subscribe(self, client: Client, message: dict[str, Any]) -> None:
+        if not client.connected:
+            raise ProtocolError(protocol.NOT_CONNECTED,
+                                "Can not find this client, make sure you connect to server before subscribing")
+        request_id = message["requestId"]
+        token = message.get("sessionToken")
+        spec = protocol.query_spec(message["query"])
+        auth: Auth | None = None
+        hook = find_hook(self.server, BEFORE_SUBSCRIBE, spec.class_name)
+        if hook is not None:
+            auth = await resolve_auth(self.server, client.base_auth, token or client.session_token)
+            request = SubscribeRequest(spec.to_json(), request_id, token, client.has_master_key,
+                                       client.installation_id, auth.user if auth else None)
+            returned = await run_hook(hook, request, self.options.hook_timeout)
+            query = returned if isinstance(returned, dict) else request.query
+            spec = protocol.query_spec({**query, "className": spec.class_name})
+        if spec.class_name == "_Session" and not client.has_master_key:
+            spec = await self._own_sessions(client, spec, token, auth)
+        check_live_query(spec.where, client.has_master_key)
+        schema = await self.server.schema.get(spec.class_name)
+        fields = schema["fields"] if schema else {}
+        subscription = self.index.get_or_add(spec.class_name, spec.where,
+                                             lambda: compile_live_query(spec.where, fields))
+        previous = client.subscriptions.pop(request_id, None)
+        if previous is not None:  # a repeated requestId replaces the earlier subscription
+            self.index.detach(previous)
+        info = SubscriptionInfo(client, request_id, subscription, spec.keys, spec.watch, token)
+        client.subscriptions[request_id] = info
+        self.index.attach(info)
+        client.push(protocol.reply_frame("subscribed", client.id, client.installation_id, request_id))
+
+    async def _own_sessions(self, client: Client, spec: LiveQuerySpec, token: str | None,
+                            auth: Auth | None) -> LiveQuerySpec:
+        """A `_Session` subscription only ever sees the subscriber's own sessions (209 without a user)."""
+        if auth is None:
+            auth = await resolve_auth(self.server, client.base_auth, token or client.session_token)
+        if auth is None or not auth.user_id:
+            raise ParseError(ParseError.INVALID_SESSION_TOKEN, "Invalid session token")
+        where = {**spec.where, "user": pointer_json("_User", auth.user_id)}
+        return LiveQuerySpec(spec.class_name, where, spec.keys, spec.watch)
+
+    def _unsubscribe(self, client: Client, message: dict[str, Any], notify: bool, missing_ok: bool) -> None:
+        if not client.connected:
+            raise ProtocolError(protocol.NOT_CONNECTED,
+                                "Can not find this client, make sure you connect to server before unsubscribing")
+        request_id = message["requestId"]
+        info = client.subscriptions.pop(request_id, None)
+        if info is None:
+            if missing_ok:
+                return
+            raise ProtocolError(protocol.NOT_CONNECTED,
+                                f"Cannot find subscription with clientId {client.id} subscriptionId {request_id}. "
+                                "Make sure you subscribe to live query server before unsubscribing.")
+        self.index.detach(info)
+        if notify:
+            client.push(protocol.reply_frame("unsubscribed", client.id, client.installation_id, request_id))
+
+    def _forget(self, client: Client) -> None:
+        """Remove a client and all its subscriptions."""
+        for info in client.subscriptions.values():
+            self.index.detach(info)
+        client.subscriptions.clear()
+        if client.connected and self.clients.get(client.id) is client:
+            del self.clients[client.id]
+
+    # ----- bus side -----
+
+    def _on_bus_message(self, name: str, payload: bytes) -> None:
+        if self._inbox is None:
+            return
+        try:
+            self._inbox.put_nowait((name, payload))
+        except asyncio.QueueFull:
+            log.error("LiveQuery: dispatcher is %d messages behind; dropping one", MAX_PENDING_MESSAGES)
+
+    async def _dispatch_loop(self) -> None:
+        assert self._inbox is not None
+        while True:
+            name, payload = await self._inbox.get()
+            try:
+                await self.dispatch(name, payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - one bad message must not stop LiveQuery
+                log.exception("LiveQuery: failed to dispatch a message on %s", name)
+
+    async def dispatch(self, name: str, payload: bytes) -> None:
+        """Handle one bus message (public for tests and for embedding without a bus)."""
+        kind = self._channels.get(name)
+        if kind is None:
+            return
+        try:
+            message = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            log.error("LiveQuery: unreadable message on %s", name)
+            return
+        if kind == CLEAR_CACHE:
+            role_cache(self.server).clear()  # a _Role changed somewhere: roles must be looked up again
+            return
+        current = message.get("currentParseObject") if isinstance(message, dict) else None
+        if not isinstance(current, dict) or not isinstance(current.get("className"), str):
+            log.error("LiveQuery: message without currentParseObject.className on %s", name)
+            return
+        subscriptions = self.index.for_class(current["className"])
+        if not subscriptions:
+            return
+        change = _Change(message, deleted=kind == AFTER_DELETE)
+        for subscription in subscriptions:
+            if change.deleted:
+                if subscription.matches(change.current_doc):
+                    for info in list(subscription.infos.values()):
+                        await self._deliver(change, subscription, info, False, True)
+                continue
+            original_matches = subscription.matches(change.original_doc)
+            current_matches = subscription.matches(change.current_doc)
+            if original_matches or current_matches:
+                for info in list(subscription.infos.values()):
+                    await self._deliver(change, subscription, info, original_matches, current_matches)
+
+    async def _deliver(self, change: _Change, subscription: Subscription, info: SubscriptionInfo,
+                       original_matches: bool, current_matches: bool) -> None:
+        client = info.client
+        if client.dropped:
+            return
+        auth = await resolve_auth(self.server, client.base_auth, info.session_token or client.session_token)
+        if auth is None:
+            return  # logged out or expired: a REST query with this token would fail too
+        allowed, pointer_fields = class_readable(change.clp, change.class_name, auth, subscription.operation)
+        if not allowed:
+            return
+        current_ok = current_matches and object_readable(change.current_doc, auth, pointer_fields)
+        if change.deleted:
+            event = "delete" if current_ok else None
+        else:
+            original_ok = original_matches and change.original_doc is not None and \
+                object_readable(change.original_doc, auth, pointer_fields)
+            event = _event_type(original_ok, current_ok, change.original is not None)
+            if event in ("create", "update") and not _watched_changed(info.watch, change.current, change.original):
+                return
+        if event is None:
+            return
+        obj = change.current
+        original = change.original if event in ("update", "enter", "leave") else None
+        hook = find_hook(self.server, AFTER_EVENT, change.class_name)
+        if hook is not None:
+            request = LiveQueryEventRequest(event, dict(obj), dict(original) if original else None,
+                                            info.session_token or client.session_token, client.has_master_key,
+                                            client.installation_id, auth.user, len(self.clients),
+                                            self.subscription_count)
+            try:
+                await run_hook(hook, request, self.options.hook_timeout)
+            except ParseError as e:
+                client.push(protocol.error_frame(e.code, e.message, False, info.request_id))
+                return
+            if not request.send_event:
+                return
+            obj, original = request.object, request.original if original is not None else None
+        shown = protocol.only_keys(visible(obj, change.clp, auth, change.class_name), info.keys)
+        shown_original = None
+        if original is not None:
+            shown_original = protocol.only_keys(visible(original, change.clp, auth, change.class_name), info.keys)
+        client.push(protocol.event_frame(event, client.id, client.installation_id, info.request_id,
+                                         shown, shown_original))
+
+
+def _event_type(original_ok: bool, current_ok: bool, has_original: bool) -> str | None:
+    if original_ok and current_ok:
+        return "update"
+    if original_ok:
+        return "leave"
+    if current_ok:
+        return "enter" if has_original else "create"
+    return None
