@@ -45,6 +45,7 @@ class Result:
     max_ms: float
     client_cpu: float  # load generator CPU time / wall time; near 1.0 means it was the bottleneck
     error_samples: list[str]
+    rounds_rps: list[float] = field(default_factory=list)  # every round's req/s with --repeat
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -58,6 +59,7 @@ class Result:
             "max_ms": round(self.max_ms, 3),
             "client_cpu": round(self.client_cpu, 2),
             "error_samples": self.error_samples,
+            "rounds_rps": [round(x, 1) for x in self.rounds_rps],
         }
 
 

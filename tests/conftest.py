@@ -19,7 +19,8 @@ REST_KEY = "rest"
 def make_config(**overrides: Any) -> ServerConfig:
     """The configuration the API tests run with (Parse's spec-helper keys)."""
     cfg = ServerConfig(appId=APP_ID, masterKey=MASTER_KEY, restAPIKey=REST_KEY, javascriptKey="test",
-                       mountPath="/1", allowClientClassCreation=True, serverURL="http://localhost:8378/1")
+                       mountPath="/1", allowClientClassCreation=True, serverURL="http://localhost:8378/1",
+                       sqliteSynchronous="OFF")  # no fsync per test database: halves the API suite's time
     for k, v in overrides.items():
         setattr(cfg, k, v)
     return cfg

@@ -87,8 +87,13 @@ def to_parse_json(value: Any) -> Any:
 
 
 def encode_result(value: Any) -> Any:
-    """A cloud function's return value as the `result` JSON (objects in full, with className)."""
+    """A cloud function's return value as the `result` JSON.
+
+    Saved objects without pending changes are sent in full (with className); new or changed
+    ones as pointers, as Parse Server's encoder does."""
     if isinstance(value, CloudObject):
+        if value.dirty() or not value._server:
+            return value.to_pointer()
         return value.to_full_json()
     if isinstance(value, dict):
         return {str(k): encode_result(v) for k, v in value.items()}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
+from ..core.errors import ParseError
 from .objects import CloudObject, GeoPoint, to_parse_json
 
 if TYPE_CHECKING:
@@ -309,8 +310,6 @@ class Query:
         q.conditions = {"$and": [q.conditions, {"objectId": object_id}]} if q.conditions else {"objectId": object_id}
         found = await self._database().find(q.limit(1), use_master_key=use_master_key)
         if not found:
-            from ..core.errors import ParseError
-
             raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
         return found[0]
 

@@ -1,7 +1,7 @@
 """The request objects hooks receive (Parse's `request`, with snake_case names).
 
 Every request has `master`, `user` (a `_User` CloudObject or None), `installation_id`, `ip`,
-`headers`, `context` (from `X-Parse-Cloud-Context` / the SDKs' `context` option; edits made in
+`headers` (names in lower case, as in Parse), `context` (from `X-Parse-Cloud-Context` / the SDKs' `context` option; edits made in
 a before-hook reach the after-hook), `log` (a logger), `roles` (the user's role names) and `db`
 (the server-side SDK, see data.py). Trigger requests add `object` / `original`, find triggers
 `query`, functions `params`, jobs `params`, `job_id` and `message()`.

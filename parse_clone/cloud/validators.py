@@ -221,14 +221,15 @@ async def _check_fields(validator: Validator, req: "Request") -> None:
         value = values.get(key, _MISSING)
         if rule.default is not None and value in (None, _MISSING):
             value = values[key] = rule.default
+            params = getattr(req, "params", None)
             if obj is not None:
                 obj.set(key, rule.default)
-            elif isinstance(getattr(req, "params", None), dict):
-                req.params[key] = rule.default
+            elif isinstance(params, dict):
+                params[key] = rule.default
         if rule.constant and obj is not None:
             if getattr(req, "original", None) is not None:
                 obj.revert(key)
-                value = obj.get(key, _MISSING)
+                value = values[key] = obj.get(key)
             elif rule.default is not None:
                 obj.set(key, rule.default)
                 value = rule.default
@@ -245,9 +246,8 @@ async def _check_fields(validator: Validator, req: "Request") -> None:
 async def _resolve_roles(spec: RoleSpec) -> list[str] | None:
     if spec is None:
         return None
-    if callable(spec):
-        spec = await _maybe_await(spec())
-    return [str(r) for r in spec] if spec is not None else None
+    names = await _maybe_await(spec()) if callable(spec) else spec
+    return [str(r) for r in names] if names is not None else None
 
 
 async def _check_roles(validator: Validator, req: "Request") -> None:

@@ -1,4 +1,4 @@
-"""What the current call carries besides its Auth: client ip, headers, cloud context, SDK version.
+"""What the current call carries besides its Auth: client ip, headers and cloud context.
 
 The HTTP pipeline binds a `CallInfo` for each request; hooks read it to fill their request
 objects (ip, headers, context) without every core function taking those as parameters. It is a
@@ -8,13 +8,9 @@ it also records which triggers are running, so that a hook's own writes do not r
 
 from __future__ import annotations
 
-import re
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
-
-_VERSION_RE = re.compile(r"^([-a-zA-Z]+)(\d+)\.(\d+)\.(\d+)")
-
 
 @dataclass(frozen=True)
 class CallInfo:
@@ -23,17 +19,7 @@ class CallInfo:
     ip: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
-    client_version: str | None = None
     running: frozenset[tuple[str, str]] = frozenset()  # (trigger, className) hooks now running
-
-    def supports_forward_delete(self) -> bool:
-        """May a Delete op be echoed? Yes for REST, unknown clients and JS >= 1.9.0."""
-        if not self.client_version:
-            return True
-        m = _VERSION_RE.match(self.client_version)
-        if not m:
-            return True
-        return m.group(1) == "js" and tuple(int(x) for x in m.groups()[1:]) >= (1, 9, 0)
 
 
 _CALL: ContextVar[CallInfo | None] = ContextVar("parse_clone_call", default=None)

@@ -57,7 +57,8 @@ def request_base(server: "Server", auth: Auth, call: CallInfo, *, db_auth: Auth 
     db = Database(CoreDataSource(server, db_auth or auth))
     user = CloudObject("_User", auth.user, db=db) if auth.user else None
     return {"db": db, "master": auth.is_master, "user": user, "installation_id": auth.installation_id,
-            "ip": call.ip, "headers": dict(call.headers), "context": dict(call.context),
+            "ip": call.ip, "headers": {str(k).lower(): v for k, v in call.headers.items()},
+            "context": dict(call.context),
             "roles": [r[5:] for r in auth.roles if r.startswith("role:")], "session_token": auth.session_token,
             "log": log}
 
@@ -159,32 +160,33 @@ async def prepare_save(server: "Server", auth: Auth, class_name: str, schema: Cl
     if result is not None and result is not SKIPPED and result is not obj:
         raise _wrong_return(before, result, "None (change req.object instead)")
     new_body = obj.changes()
+    if class_name == "_User" and "password" in new_body and "password" not in body:
+        # passwords are hashed before this point; a hook's plain value would be stored as is
+        raise ParseError(ParseError.SCRIPT_FAILED, f"{before.label} cannot set the password")
     new_body.update({k: body[k] for k in _SERVER_KEYS if k in body})  # custom ids, maintenance dates
     prepared.body = new_body
-    prepared.echo = _echo_changes(body, new_body, original_rest if original is not None else None, call)
+    prepared.echo = _echo_changes(body, new_body, original_rest if original is not None else None)
     return prepared
 
 
-def _echo_changes(sent: dict[str, Any], written: dict[str, Any], original: dict[str, Any] | None,
-                  call: CallInfo) -> dict[str, Any]:
+def _echo_changes(sent: dict[str, Any], written: dict[str, Any], original: dict[str, Any] | None) -> dict[str, Any]:
     """Fields whose written value differs from what the client sent (Parse echoes them)."""
-    forward_delete = call.supports_forward_delete()
     out: dict[str, Any] = {}
     for key, value in written.items():
         if key in _SERVER_KEYS or (key in sent and sent[key] == value):
             continue
         if isinstance(value, dict) and "__op" in value:
-            if value["__op"] == "Delete" and forward_delete:
+            if value["__op"] == "Delete":
                 out[key] = value
             continue  # other ops: their results are echoed by the write itself
         out[key] = value
-    for key in sent:
+    for key in sent:  # changes the hook reverted: the stored value, or a Delete on create
         if key in written or key in _SERVER_KEYS:
             continue
-        if original is not None and original.get(key) is not None:  # the hook reverted the client's change
-            out[key] = original[key]
-        elif forward_delete:
+        if original is None:
             out[key] = {"__op": "Delete"}
+        elif original.get(key) is not None:
+            out[key] = original[key]
     return out
 
 

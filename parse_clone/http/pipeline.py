@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -31,6 +32,7 @@ CORS_ALLOW_HEADERS = ("X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascr
                       "X-Parse-Client-Version, X-Parse-Session-Token, X-Requested-With, X-Parse-Revocable-Session, "
                       "X-Parse-Request-Id, Content-Type, Pragma, Cache-Control")
 _METHODS = ("GET", "PUT", "POST", "DELETE")
+_SLASHES = re.compile(r"/{2,}")
 
 
 def cors_headers(server: Server, origin: str | None) -> dict[str, str]:
@@ -101,7 +103,7 @@ class Pipeline:
 
     async def _handle(self, request: web.Request) -> Reply:
         path = request.path[len(self.mount):] if self.mount else request.path
-        path = path or "/"
+        path = _SLASHES.sub("/", path or "/")  # SDKs may send "/1//hooks/..." (Express routes it)
         ip = request.remote or ""
         info = client_info_from_headers(request.headers, ip)
         matched_raw = self.router.match(request.method, path)
@@ -176,8 +178,8 @@ class Pipeline:
             preq.auth = await self.authenticate(preq)
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")
-        token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers, context=preq.info.context,
-                                   client_version=preq.info.client_version))  # what cloud hooks see
+        token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers,
+                                   context=preq.info.context))  # what cloud hooks see
         try:
             return await route.handler(self.server, preq)
         finally:

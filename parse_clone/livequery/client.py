@@ -36,6 +36,7 @@ class Client:
         self.session_token: str | None = None
         self.installation_id: str | None = None
         self.base_auth = Auth()
+        self.ident = ""  # the encoded clientId/installationId of event frames (set on connect)
         self.subscriptions: dict[Any, "SubscriptionInfo"] = {}
         self.dropped = False
         self._queue: asyncio.Queue[Any] = asyncio.Queue(queue_size)
@@ -43,10 +44,14 @@ class Client:
 
     def push(self, frame: dict[str, Any]) -> bool:
         """Queue a frame; a client whose queue is full is dropped (False)."""
+        return self.push_text(orjson.dumps(frame).decode())
+
+    def push_text(self, text: str) -> bool:
+        """Queue an already encoded frame; a client whose queue is full is dropped (False)."""
         if self.dropped:
             return False
         try:
-            self._queue.put_nowait(orjson.dumps(frame).decode())
+            self._queue.put_nowait(text)
             return True
         except asyncio.QueueFull:
             self.drop(WSCloseCode.TRY_AGAIN_LATER, "send queue full")

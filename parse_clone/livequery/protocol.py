@@ -13,7 +13,9 @@ from typing import Any
 
 import orjson
 
-# Error codes of the protocol (they carry reconnect: true and requestId: null).
+# Error codes of the protocol (they carry reconnect: true and requestId: null). Code 3 (unknown
+# op) exists in Parse Server but is never sent: its schema check answers an unknown op with code 1
+# first ("No enum match for: ..."), and so do we.
 BAD_MESSAGE = 1
 NOT_CONNECTED = 2
 UNKNOWN_OP = 3
@@ -111,7 +113,7 @@ def _check_string_list(items: list[Any]) -> None:
 
 
 def parse_message(data: str | bytes) -> dict[str, Any]:
-    """A client frame as a checked message; ProtocolError (code 1 or 3) otherwise."""
+    """A client frame as a checked message; ProtocolError (code 1) otherwise."""
     try:
         message = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -124,7 +126,7 @@ def parse_message(data: str | bytes) -> dict[str, Any]:
     if not isinstance(op, str):
         raise ProtocolError(BAD_MESSAGE, f"Invalid type: {_type_name(op)} (expected string)")
     if op not in _SCHEMAS:
-        raise ProtocolError(UNKNOWN_OP, "Get unknown operation")
+        raise ProtocolError(BAD_MESSAGE, f"No enum match for: {orjson.dumps(op).decode()}")
     _check_object(message, _SCHEMAS[op])
     query = message.get("query")
     if query is not None:
@@ -164,14 +166,22 @@ def reply_frame(op: str, client_id: str, installation_id: str | None, request_id
     return frame
 
 
-def event_frame(event: str, client_id: str, installation_id: str | None, request_id: Any,
-                obj: dict[str, Any], original: dict[str, Any] | None) -> dict[str, Any]:
-    """An event for one subscription: `object`, plus `original` for update, enter and leave."""
-    frame = reply_frame(event, client_id, installation_id, request_id)
-    frame["object"] = obj
-    if original is not None:
-        frame["original"] = original
-    return frame
+def client_ident(client_id: str, installation_id: str | None) -> str:
+    """The `"clientId":…,"installationId":…` part of every event frame, encoded once per client."""
+    ident = '"clientId":' + orjson.dumps(client_id).decode()
+    if installation_id is not None:
+        ident += ',"installationId":' + orjson.dumps(installation_id).decode()
+    return ident
+
+
+def event_text(event: str, ident: str, request_id: Any, object_json: str, original_json: str | None) -> str:
+    """An event frame as JSON text, from parts encoded once (`object`; `original` for update, enter, leave)."""
+    parts = ['{"op":"', event, '",', ident, ',"requestId":', orjson.dumps(request_id).decode(),
+             ',"object":', object_json]
+    if original_json is not None:
+        parts += [',"original":', original_json]
+    parts.append("}")
+    return "".join(parts)
 
 
 def only_keys(obj: dict[str, Any], keys: list[str] | None) -> dict[str, Any]:

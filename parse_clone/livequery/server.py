@@ -206,6 +206,7 @@ class LiveQueryServer:
         client.session_token = token
         client.installation_id = installation_id
         client.base_auth = base
+        client.ident = protocol.client_ident(client.id, installation_id)
         self.clients[client.id] = client
         client.push(protocol.reply_frame("connected", client.id, installation_id))
 
@@ -316,62 +317,128 @@ class LiveQueryServer:
         if not subscriptions:
             return
         change = _Change(message, deleted=kind == AFTER_DELETE)
+        fanout = _Fanout(change, find_hook(self.server, AFTER_EVENT, change.class_name))
         for subscription in subscriptions:
             if change.deleted:
-                if subscription.matches(change.current_doc):
-                    for info in list(subscription.infos.values()):
-                        await self._deliver(change, subscription, info, False, True)
+                original_matches, current_matches = False, subscription.matches(change.current_doc)
+            else:
+                original_matches = subscription.matches(change.original_doc)
+                current_matches = subscription.matches(change.current_doc)
+            if not (original_matches or current_matches):
                 continue
-            original_matches = subscription.matches(change.original_doc)
-            current_matches = subscription.matches(change.current_doc)
-            if original_matches or current_matches:
-                for info in list(subscription.infos.values()):
-                    await self._deliver(change, subscription, info, original_matches, current_matches)
+            views: dict[tuple[Any, ...], _View | None] = {}
+            for info in list(subscription.infos.values()):
+                if info.client.dropped:
+                    continue
+                auth = await self._subscriber_auth(fanout, info)
+                if auth is None:
+                    continue  # logged out or expired: a REST query with this token would fail too
+                if fanout.hook is not None:
+                    await self._deliver_through_hook(fanout, subscription, info, auth, original_matches,
+                                                     current_matches)
+                    continue
+                # Subscribers with the same identity, keys and watch see the same thing: render once.
+                key = (auth.user_id, tuple(auth.roles), auth.bypasses_permissions,
+                       tuple(info.keys) if info.keys else None, tuple(info.watch) if info.watch else None)
+                view = views[key] if key in views else views.setdefault(
+                    key, _render(change, subscription, auth, info, original_matches, current_matches))
+                if view is not None:
+                    info.client.push_text(protocol.event_text(view.event, info.client.ident, info.request_id,
+                                                              view.object_json, view.original_json))
 
-    async def _deliver(self, change: _Change, subscription: Subscription, info: SubscriptionInfo,
-                       original_matches: bool, current_matches: bool) -> None:
+    async def _subscriber_auth(self, fanout: "_Fanout", info: SubscriptionInfo) -> Auth | None:
+        """The subscription's (else the connection's) requester, resolved once per token per message."""
         client = info.client
-        if client.dropped:
+        token = info.session_token or client.session_token
+        key = (token, client.has_master_key)
+        if key not in fanout.auths:
+            fanout.auths[key] = await resolve_auth(self.server, client.base_auth, token)
+        return fanout.auths[key]
+
+    async def _deliver_through_hook(self, fanout: "_Fanout", subscription: Subscription, info: SubscriptionInfo,
+                                    auth: Auth, original_matches: bool, current_matches: bool) -> None:
+        """One subscriber's event, passed through the after_live_query_event hook first."""
+        change, client = fanout.change, info.client
+        selected = _select(change, subscription, auth, info, original_matches, current_matches)
+        if selected is None:
             return
-        auth = await resolve_auth(self.server, client.base_auth, info.session_token or client.session_token)
-        if auth is None:
-            return  # logged out or expired: a REST query with this token would fail too
-        allowed, pointer_fields = class_readable(change.clp, change.class_name, auth, subscription.operation)
-        if not allowed:
+        event, obj, original = selected
+        request = LiveQueryEventRequest(event, dict(obj), dict(original) if original else None,
+                                        info.session_token or client.session_token, client.has_master_key,
+                                        client.installation_id, auth.user, len(self.clients),
+                                        self.subscription_count)
+        assert fanout.hook is not None
+        try:
+            await run_hook(fanout.hook, request, self.options.hook_timeout)
+        except ParseError as e:
+            client.push(protocol.error_frame(e.code, e.message, False, info.request_id))
             return
-        current_ok = current_matches and object_readable(change.current_doc, auth, pointer_fields)
-        if change.deleted:
-            event = "delete" if current_ok else None
-        else:
-            original_ok = original_matches and change.original_doc is not None and \
-                object_readable(change.original_doc, auth, pointer_fields)
-            event = _event_type(original_ok, current_ok, change.original is not None)
-            if event in ("create", "update") and not _watched_changed(info.watch, change.current, change.original):
-                return
-        if event is None:
+        if not request.send_event:
             return
-        obj = change.current
-        original = change.original if event in ("update", "enter", "leave") else None
-        hook = find_hook(self.server, AFTER_EVENT, change.class_name)
-        if hook is not None:
-            request = LiveQueryEventRequest(event, dict(obj), dict(original) if original else None,
-                                            info.session_token or client.session_token, client.has_master_key,
-                                            client.installation_id, auth.user, len(self.clients),
-                                            self.subscription_count)
-            try:
-                await run_hook(hook, request, self.options.hook_timeout)
-            except ParseError as e:
-                client.push(protocol.error_frame(e.code, e.message, False, info.request_id))
-                return
-            if not request.send_event:
-                return
-            obj, original = request.object, request.original if original is not None else None
-        shown = protocol.only_keys(visible(obj, change.clp, auth, change.class_name), info.keys)
-        shown_original = None
-        if original is not None:
-            shown_original = protocol.only_keys(visible(original, change.clp, auth, change.class_name), info.keys)
-        client.push(protocol.event_frame(event, client.id, client.installation_id, info.request_id,
-                                         shown, shown_original))
+        view = _view(event, request.object, request.original if original is not None else None, change, auth,
+                     info.keys)
+        client.push_text(protocol.event_text(event, client.ident, info.request_id, view.object_json,
+                                             view.original_json))
+
+
+class _Fanout:
+    """Per bus message: the change, its hook, and the requesters already resolved."""
+
+    __slots__ = ("change", "hook", "auths")
+
+    def __init__(self, change: _Change, hook: Any) -> None:
+        self.change = change
+        self.hook = hook
+        self.auths: dict[tuple[str | None, bool], Auth | None] = {}
+
+
+class _View:
+    """An event as one kind of subscriber sees it, already encoded."""
+
+    __slots__ = ("event", "object_json", "original_json")
+
+    def __init__(self, event: str, object_json: str, original_json: str | None) -> None:
+        self.event = event
+        self.object_json = object_json
+        self.original_json = original_json
+
+
+def _select(change: _Change, subscription: Subscription, auth: Auth, info: SubscriptionInfo,
+            original_matches: bool, current_matches: bool) -> tuple[str, dict[str, Any], dict[str, Any] | None] | None:
+    """(event, object, original) this subscriber is due, or None (see the module docstring)."""
+    allowed, pointer_fields = class_readable(change.clp, change.class_name, auth, subscription.operation)
+    if not allowed:
+        return None
+    current_ok = current_matches and object_readable(change.current_doc, auth, pointer_fields)
+    if change.deleted:
+        return ("delete", change.current, None) if current_ok else None
+    original_ok = original_matches and change.original_doc is not None and \
+        object_readable(change.original_doc, auth, pointer_fields)
+    event = _event_type(original_ok, current_ok, change.original is not None)
+    if event is None:
+        return None
+    if event in ("create", "update") and not _watched_changed(info.watch, change.current, change.original):
+        return None
+    return event, change.current, change.original if event in ("update", "enter", "leave") else None
+
+
+def _view(event: str, obj: dict[str, Any], original: dict[str, Any] | None, change: _Change, auth: Auth,
+          keys: list[str] | None) -> _View:
+    """Protected fields removed, `keys` applied, encoded."""
+    shown = protocol.only_keys(visible(obj, change.clp, auth, change.class_name), keys)
+    shown_original = None
+    if original is not None:
+        shown_original = protocol.only_keys(visible(original, change.clp, auth, change.class_name), keys)
+    return _View(event, orjson.dumps(shown).decode(),
+                 orjson.dumps(shown_original).decode() if shown_original is not None else None)
+
+
+def _render(change: _Change, subscription: Subscription, auth: Auth, info: SubscriptionInfo,
+            original_matches: bool, current_matches: bool) -> _View | None:
+    selected = _select(change, subscription, auth, info, original_matches, current_matches)
+    if selected is None:
+        return None
+    return _view(*selected, change, auth, info.keys)
 
 
 def _event_type(original_ok: bool, current_ok: bool, has_original: bool) -> str | None:

@@ -71,7 +71,8 @@ async def test_malformed_where_is_107_not_a_server_error(api, doc):
 @pytest.mark.parametrize("field, value, message", [
     ("n", "one", "schema mismatch for Doc.n; expected Number but got String"),
     ("s", 5, "schema mismatch for Doc.s; expected String but got Number"),
-    ("s", {"__type": "Date", "iso": "2024-01-01T00:00:00.000Z"}, "schema mismatch for Doc.s; expected String but got Date"),
+    ("s", {"__type": "Date", "iso": "2024-01-01T00:00:00.000Z"},
+     "schema mismatch for Doc.s; expected String but got Date"),
     ("n", [1], "schema mismatch for Doc.n; expected Number but got Array"),
     ("n", {"__op": "Add", "objects": [1]}, "schema mismatch for Doc.n; expected Number but got Array"),
     ("s", {"__op": "Increment", "amount": 1}, "schema mismatch for Doc.s; expected String but got Number"),

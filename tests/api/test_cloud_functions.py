@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from parse_clone.cloud import CloudObject, Field, GeoPoint, ParseError, RateLimit
-from tests.api.conftest import sign_up
+from tests.support.users import sign_up
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ async def test_the_request_describes_the_caller(api, cloud):
     @cloud.define
     def who(req):
         seen.update(master=req.master, user=req.user and req.user.get("username"), iid=req.installation_id,
-                    ip=req.ip, ctx=req.context, header=req.headers.get("X-Custom"), name=req.function_name)
+                    ip=req.ip, ctx=req.context, header=req.headers.get("x-custom"), name=req.function_name)
 
     user = await sign_up(api, "ann")
     headers = {**api.headers(session=user["sessionToken"]), "X-Parse-Installation-Id": "inst-1",
@@ -229,3 +229,12 @@ async def test_two_servers_in_one_process_have_their_own_functions(api, aiohttp_
     other_server.cloud.define("which", lambda req: "second")
     assert await api.post("/functions/which") == (200, {"result": "first"})
     assert await other.post("/functions/which") == (200, {"result": "second"})
+
+
+async def test_new_or_changed_objects_in_a_result_are_sent_as_pointers(api, cloud):
+    cloud.define("changed", lambda req: CloudObject("Job", {"objectId": "j1", "a": 1}).set("a", 2))
+    cloud.define("unsaved", lambda req: CloudObject("Job").set("a", 2))
+    assert await api.post("/functions/changed") == (
+        200, {"result": {"__type": "Pointer", "className": "Job", "objectId": "j1"}})
+    status, body = await api.post("/functions/unsaved")
+    assert (status, body["code"]) == (400, 141) and "cannot point to an unsaved Job" in body["error"]

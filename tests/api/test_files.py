@@ -15,7 +15,7 @@ from yarl import URL
 from parse_clone.core.errors import ParseError
 from parse_clone.core.files import FILE_TRIGGERS, FileEvent
 from parse_clone.files.local import LocalFilesAdapter
-from tests.api.conftest import sign_up
+from tests.support.users import sign_up
 
 BASE = "http://localhost:8378/1"
 TEXT = b"argle bargle"

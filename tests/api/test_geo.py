@@ -119,7 +119,8 @@ async def test_geo_within_center_sphere_takes_a_lng_lat_pair(api, backend):
 # ----- $geoIntersects -----
 async def test_geo_intersects_finds_polygons_containing_a_point(api, backend):
     needs_real_engine(backend, MOCK_HAS_NO_GEO)
-    for name, coords in (("small", [[0, 0], [0, 1], [1, 1], [1, 0]]), ("far", [[10, 10], [10, 11], [11, 11], [11, 10]])):
+    for name, coords in (("small", [[0, 0], [0, 1], [1, 1], [1, 0]]),
+                         ("far", [[10, 10], [10, 11], [11, 11], [11, 10]])):
         status, body = await api.post("/classes/Area", {"name": name,
                                                         "bounds": {"__type": "Polygon", "coordinates": coords}})
         assert status == 201, body

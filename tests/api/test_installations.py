@@ -60,8 +60,8 @@ async def test_installation_id_header_counts_as_an_id(api):
 
 async def test_missing_ids_is_135_and_nothing_written(api):
     status, body = await api.post("/installations", {"deviceType": "android", "channels": ["news"]})
-    assert (status, body) == (400, {"code": 135, "error":
-                                    "at least one ID field (deviceToken, installationId) must be specified in this operation"})
+    assert (status, body) == (400, {"code": 135, "error": "at least one ID field (deviceToken, installationId) "
+                                    "must be specified in this operation"})
     assert await installations(api) == []
 
 

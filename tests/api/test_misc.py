@@ -101,7 +101,8 @@ async def test_push_without_a_push_adapter_is_115(api):
 async def test_push_with_the_read_only_master_key_is_119(api):
     status, body = await api.post("/push", {"channels": ["news"], "data": {"alert": "hi"}},
                                   headers=api.headers(**{"X-Parse-Master-Key": "read-only"}))
-    assert (status, body) == (400, {"code": 119, "error": "read-only masterKey isn't allowed to send push notifications."})
+    assert (status, body) == (400, {"code": 119, "error":
+                                    "read-only masterKey isn't allowed to send push notifications."})
 
 
 # ----- read-only master key -----

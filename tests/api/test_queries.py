@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -272,7 +273,8 @@ async def test_pointer_equality_whatever_the_key_order(api):
 
 async def test_pointer_in_takes_pointers_or_bare_ids(api):
     a1, a2 = await seed(api, "Author", {"name": "ann"}, {"name": "bob"})
-    await seed(api, "Book", {"name": "b1", "author": pointer("Author", a1)}, {"name": "b2", "author": pointer("Author", a2)})
+    await seed(api, "Book", {"name": "b1", "author": pointer("Author", a1)},
+               {"name": "b2", "author": pointer("Author", a2)})
     assert await names(api, "Book", {"author": {"$in": [pointer("Author", a1)]}}) == ["b1"]
     assert await names(api, "Book", {"author": {"$in": [a2]}}) == ["b2"]
     assert await names(api, "Book", {"author": {"$nin": [pointer("Author", a1)]}}) == ["b2"]
@@ -288,7 +290,8 @@ async def seed_teams(api) -> None:
 
 async def test_select_matches_values_from_a_subquery(api):
     await seed_teams(api)
-    where = {"hometown": {"$select": {"query": {"className": "Team", "where": {"winPct": {"$gt": 0.5}}}, "key": "city"}}}
+    where = {"hometown": {"$select": {"query": {"className": "Team", "where": {"winPct": {"$gt": 0.5}}},
+                                      "key": "city"}}}
     assert await names(api, "Fan", where) == ["oslo fan"]
 
 
@@ -341,9 +344,18 @@ async def test_related_to_finds_the_members_of_a_relation(api):
     assert await names(api, "Person", where) == ["ann", "bob"]
 
 
+async def test_redirect_class_name_for_key_queries_the_relation_target(api):
+    u1, _ = await seed(api, "Person", {"name": "ann"}, {"name": "bob"})
+    (club,) = await seed(api, "Club", {"members": {"__op": "AddRelation", "objects": [pointer("Person", u1)]}})
+    where = {"$relatedTo": {"object": pointer("Club", club), "key": "members"}}
+    found = await find(api, "Club", where, redirectClassNameForKey="members")
+    assert [(r["objectId"], r["name"], r["className"]) for r in found] == [(u1, "ann", "Person")]
+
+
 async def test_pointer_equality_on_a_relation_field_finds_owners(api):
     u1, u2 = await seed(api, "Person", {"name": "ann"}, {"name": "bob"})
-    await seed(api, "Club", {"name": "with ann", "members": {"__op": "AddRelation", "objects": [pointer("Person", u1)]}},
+    await seed(api, "Club",
+               {"name": "with ann", "members": {"__op": "AddRelation", "objects": [pointer("Person", u1)]}},
                {"name": "with bob", "members": {"__op": "AddRelation", "objects": [pointer("Person", u2)]}})
     assert await names(api, "Club", {"members": pointer("Person", u1)}) == ["with ann"]
 
@@ -383,8 +395,17 @@ async def test_order_by_several_keys_with_descending(api):
     assert await names(api, "Row", order="-a,b") == ["a1b1", "a1b2", "a0b5"]
 
 
+async def test_order_by_a_date_descending(api):
+    await seed(api, "Row", {"name": "mid", "at": date("2024-02-01T00:00:00.000Z")},
+               {"name": "last", "at": date("2024-03-01T00:00:00.000Z")},
+               {"name": "first", "at": date("2024-01-01T00:00:00.000Z")})
+    assert await names(api, "Row", order="-at") == ["last", "mid", "first"]
+
+
 async def test_order_by_created_at_descending(api):
-    await seed(api, "Row", {"name": "first"}, {"name": "second"}, {"name": "third"})
+    for name in ("first", "second", "third"):
+        await seed(api, "Row", {"name": name})
+        await asyncio.sleep(0.002)  # createdAt has millisecond precision
     assert await names(api, "Row", order="-createdAt") == ["third", "second", "first"]
 
 

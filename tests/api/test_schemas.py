@@ -109,8 +109,8 @@ async def test_pointer_target_class_is_locked(api):
     await api.post("/classes/Book", {"author": {"__type": "Pointer", "className": "Author", "objectId": "a1"}})
     status, body = await api.post("/classes/Book", {"author": {"__type": "Pointer", "className": "Editor",
                                                                "objectId": "e1"}})
-    assert (status, body) == (400, {"code": 111, "error":
-                                    "schema mismatch for Book.author; expected Pointer<Author> but got Pointer<Editor>"})
+    assert (status, body) == (400, {"code": 111, "error": "schema mismatch for Book.author; "
+                                    "expected Pointer<Author> but got Pointer<Editor>"})
 
 
 # ----- POST /schemas -----
@@ -398,7 +398,8 @@ async def test_invalid_clp_is_107(api, clp, message):
 async def test_invalid_clp_on_create_is_107_and_creates_nothing(api):
     status, body = await api.post("/schemas", {"className": "A", "classLevelPermissions": {"find": {"*": 1}}},
                                   master=True)
-    assert (status, body) == (400, {"code": 107, "error": "'1' is not a valid value for class level permissions find:*:1"})
+    assert (status, body) == (400, {"code": 107, "error":
+                                    "'1' is not a valid value for class level permissions find:*:1"})
     status, _ = await api.get("/schemas/A", master=True)
     assert status == 400
 

@@ -83,8 +83,9 @@ def _server_command(port: int, database: Path) -> list[str]:
         "--restAPIKey", "rest",
         "--mountPath", "/1",
         "--allowClientClassCreation", "true",
+        "--liveQuery", '{"classNames": ["E2ELiveJob"]}',  # scenarios/livequery.mjs
         "--no-schema",
-        "--no-cloud",
+        "--cloud", str(E2E_DIR / "cloud"),  # the hooks scenarios/cloud.mjs relies on
     ]  # fmt: skip
 
 
