@@ -9,6 +9,8 @@ from typing import Any, AsyncIterator
 
 from pymongo.errors import OperationFailure
 
+from ...core.errors import ParseError
+
 
 async def maybe_await(value: Any) -> Any:
     """PyMongo async and Motor differ on which calls are coroutines; accept either."""
@@ -35,9 +37,14 @@ class SessionScope:
     @asynccontextmanager
     async def transaction(self, client: Any) -> AsyncIterator[None]:
         """Start a session and a transaction; commit when the block ends, abort if it raises."""
-        session = await maybe_await(client.start_session())
         try:
+            session = await maybe_await(client.start_session())
             await maybe_await(session.start_transaction())
+        except Exception as error:  # no replica set (or a test double without sessions)
+            raise ParseError(ParseError.INTERNAL_SERVER_ERROR,
+                             f"Transactions are not available on this MongoDB deployment: {error}",
+                             http_status=400) from None
+        try:
             token = self._current.set(session)
             try:
                 yield
