@@ -58,6 +58,7 @@ class ParseClient:
             "X-Parse-Master-Key": keys.master_key,
             "Content-Type": "application/json",
         }
+        self._user_headers: dict[str, dict[str, str]] = {}  # per session token, built once
         self._connections = connections
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._session: aiohttp.ClientSession | None = None
@@ -79,11 +80,15 @@ class ParseClient:
             await self._session.close()
 
     async def send(
-        self, method: str, path: str, body: bytes | None = None, *, master: bool = False
+        self, method: str, path: str, body: bytes | None = None, *, master: bool = False,
+        session: str | None = None,
     ) -> Reply:
         """One request to `<url><path>`; `path` includes its query string."""
         assert self._session is not None, "use ParseClient as an async context manager"
         headers = self.master_headers if master else self.client_headers
+        if session is not None:
+            headers = self._user_headers.get(session) or self._user_headers.setdefault(
+                session, {**self.client_headers, "X-Parse-Session-Token": session})
         started = time.perf_counter_ns()
         async with self._session.request(
             method, self.base + path, data=body, headers=headers

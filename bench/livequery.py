@@ -236,6 +236,11 @@ async def _writer(
     return writes, errors
 
 
+def rate_for(args: argparse.Namespace, subscribers: int) -> float:
+    """Writes per second for a step: --rate, or --deliveries spread over the subscribers."""
+    return args.deliveries / subscribers if args.deliveries else args.rate
+
+
 async def run_step(args: argparse.Namespace, client: ParseClient, subscribers: int) -> Step:
     run_id = uuid.uuid4().hex[:12]
     ws_url = "ws" + args.url[len("http") :] if args.url.startswith("http") else args.url
@@ -291,7 +296,7 @@ async def run_step(args: argparse.Namespace, client: ParseClient, subscribers: i
 
     cpu_before = _cpu_s(args.server_pid)
     window_start = time.monotonic()
-    writes, write_errors = await _writer(client, args.class_name, run_id, args.rate, args.duration)
+    writes, write_errors = await _writer(client, args.class_name, run_id, rate_for(args, subscribers), args.duration)
     write_window = time.monotonic() - window_start
     cpu_after = _cpu_s(args.server_pid)
     expected = writes * connected
@@ -391,6 +396,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--subscribers", default="100,1000", help="comma-separated subscriber counts (steps)"
     )
     parser.add_argument("--rate", type=float, default=10.0, help="writes per second (default 10)")
+    parser.add_argument("--deliveries", type=float, default=None,
+                        help="instead of --rate: target events per second in total (writes/s = this / subscribers)")
     parser.add_argument(
         "--duration", type=float, default=10.0, help="seconds of writing per step (default 10)"
     )
@@ -453,7 +460,7 @@ async def run(args: argparse.Namespace) -> list[Step]:
     async with ParseClient(keys, connections=64) as client:
         try:
             for count in args.steps:
-                log(f"step: {count} subscribers, {args.rate:g} writes/s for {args.duration:g} s")
+                log(f"step: {count} subscribers, {rate_for(args, count):g} writes/s for {args.duration:g} s")
                 steps.append(await run_step(args, client, count))
         finally:
             if not args.no_cleanup:

@@ -17,6 +17,7 @@ from bench.client import ParseClient, Reply, encode_where
 
 CATEGORIES = [f"cat-{i}" for i in range(10)]
 NEW_CATEGORY = "new"
+PRIVATE_CATEGORY = "private"  # the signed-up bench users' ACL'd objects (auth_query reads them)
 TAGS = ["red", "green", "blue", "yellow"]
 
 
@@ -25,6 +26,17 @@ class Request:
     method: str
     path: str
     body: bytes | None = None
+    session: str | None = None  # sent as X-Parse-Session-Token
+
+
+@dataclass(frozen=True)
+class BenchUser:
+    """A user signed up for the run, with the session token of its sign-up."""
+
+    object_id: str
+    username: str
+    password: str
+    token: str
 
 
 @dataclass
@@ -34,6 +46,7 @@ class SeedData:
     class_name: str
     object_ids: list[str] = field(default_factory=list)
     indexed: bool = False
+    users: list[BenchUser] = field(default_factory=list)
 
 
 Check = Callable[[Reply], str | None]
@@ -99,6 +112,8 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
         for c in CATEGORIES
     ]
     increment = orjson.dumps({"counter": {"__op": "Increment", "amount": 1}})
+    private_query = f"{classes}?where={encode_where({'category': PRIVATE_CATEGORY})}&limit=20&order=-score"
+    logins = [orjson.dumps({"username": u.username, "password": u.password}) for u in seed.users]
 
     def create(rng: random.Random) -> Request:
         return Request("POST", classes, orjson.dumps(item_fields(rng, NEW_CATEGORY)))
@@ -121,6 +136,12 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
 
     def count(rng: random.Random) -> Request:
         return Request("GET", rng.choice(count_paths))
+
+    def auth_query(rng: random.Random) -> Request:
+        return Request("GET", private_query, session=rng.choice(seed.users).token)
+
+    def login(rng: random.Random) -> Request:
+        return Request("POST", "/login", rng.choice(logins))
 
     def answer_with(key: bytes) -> Check:
         ok = status_check(200)
@@ -152,8 +173,16 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
                 count,
                 answer_with(b'"count"'),
             ),
+            Scenario(
+                "auth_query",
+                "GET /classes/C of a user's ACL'd objects, with its session token",
+                auth_query,
+                answer_with(b'"results"'),
+            ),
+            Scenario("login", "POST /login (bcrypt cost 10), a new session each", login,
+                     answer_with(b'"sessionToken"')),
         ]
     }
 
 
-SCENARIO_NAMES = ["create", "get", "query", "update", "batch", "count"]
+SCENARIO_NAMES = ["create", "get", "query", "update", "batch", "count", "auth_query", "login"]

@@ -38,9 +38,12 @@ TRIGGER_NAMES = {
     "before_login": "beforeLogin", "after_login": "afterLogin", "after_logout": "afterLogout",
     "before_save_file": "beforeSaveFile", "after_save_file": "afterSaveFile",
     "before_delete_file": "beforeDeleteFile", "after_delete_file": "afterDeleteFile",
+    "before_connect": "beforeConnect", "before_subscribe": "beforeSubscribe",
+    "after_live_query_event": "afterLiveQueryEvent",
 }
 PARSE_TRIGGER_NAMES = {v: k for k, v in TRIGGER_NAMES.items()}
 FILE_CLASS = "@File"  # file triggers are kept under this pseudo class name, as in Parse
+CONNECT_CLASS = "@Connect"  # and beforeConnect under this one
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,20 @@ class Cloud:
                           **options: Any) -> Any:
         """Run after a file was deleted."""
         return self._trigger_decorator("after_delete_file", FILE_CLASS, handler, validator, options)
+
+    # LiveQuery hooks: run by the LiveQuery server (parse_clone/livequery/hooks.py documents them).
+
+    def before_connect(self, handler: Callable[..., Any] | None = None) -> Any:
+        """Run before a LiveQuery client is registered; raising refuses the connection."""
+        return self._trigger_decorator("before_connect", CONNECT_CLASS, handler, None, {})
+
+    def before_subscribe(self, class_name: str, handler: Callable[..., Any] | None = None) -> Any:
+        """Run before a LiveQuery subscription on `class_name`; edit or replace ``req.query``, raise to refuse."""
+        return self._trigger_decorator("before_subscribe", class_name, handler, None, {})
+
+    def after_live_query_event(self, class_name: str, handler: Callable[..., Any] | None = None) -> Any:
+        """Run before a LiveQuery event on `class_name` is sent; ``req.send_event = False`` suppresses it."""
+        return self._trigger_decorator("after_live_query_event", class_name, handler, None, {})
 
     @overload
     def define(self, name: H) -> H: ...

@@ -1,7 +1,7 @@
 """The LiveQuery cloud hooks and where the LiveQuery server finds them.
 
-Three hooks, as in Parse Server (sync or async functions; raise ParseError to reject with its
-code, any other exception rejects with 141):
+Three hooks, as in Parse Server (async functions, or plain ones that run in a worker thread, as
+every cloud hook; raise ParseError to reject with its code, any other exception rejects with 141):
 
 - `before_connect(req: ConnectRequest)`: runs before a client is registered; raising refuses
   the connection (`{"op":"error", code, reconnect:false}`).
@@ -11,20 +11,21 @@ code, any other exception rejects with 141):
   an event is sent; may edit or replace `req.object` / `req.original`, or set
   `req.send_event = False` to suppress it. An exception sends an error for that requestId.
 
-Lookup: the cloud-code registry (issue #4) is expected at `server.extras["cloud"]`; if it has a
-`live_query_hook(kind, class_name)` method, that answers. Otherwise hooks live in this module's
-`LiveQueryHooks`, kept per server at `server.extras["livequery_hooks"]`: cloud code (or tests)
-register with `live_query_hooks(server).before_subscribe("Job")(fn)` and the like.
+Lookup: first the server's cloud registry, `server.cloud.trigger(kind, class_name)` with kinds
+`before_connect` (class `@Connect`), `before_subscribe` and `after_live_query_event` (Parse's
+beforeConnect, beforeSubscribe, afterLiveQueryEvent), so that decorators of those names on
+`parse_clone.cloud.Cloud` are all it takes; then this module's `LiveQueryHooks`, kept per server at
+`server.extras["livequery_hooks"]` (`live_query_hooks(server).before_subscribe("Job")(fn)`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..cloud.errors import HookTimeout, as_parse_error
+from ..cloud.runner import call_hook
 from ..core.errors import ParseError
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("parse_clone.livequery")
 
 Hook = Callable[[Any], Any]
-BEFORE_CONNECT = "beforeConnect"
-BEFORE_SUBSCRIBE = "beforeSubscribe"
-AFTER_EVENT = "afterLiveQueryEvent"
+BEFORE_CONNECT = "before_connect"
+BEFORE_SUBSCRIBE = "before_subscribe"
+AFTER_EVENT = "after_live_query_event"
 CONNECT_CLASS = "@Connect"  # Parse's pseudo class name for beforeConnect
 
 
@@ -120,28 +121,25 @@ def live_query_hooks(server: "Server") -> LiveQueryHooks:
 
 
 def find_hook(server: "Server", kind: str, class_name: str) -> Hook | None:
-    """The registered hook: the cloud registry's if it offers LiveQuery hooks, else ours."""
-    cloud = server.extras.get("cloud")
-    lookup = getattr(cloud, "live_query_hook", None)
+    """The registered hook: the cloud registry's if it has one of this kind, else ours."""
+    cloud = getattr(server, "cloud", None)
+    lookup = getattr(cloud, "trigger", None)
     if lookup is not None:
         found = lookup(kind, class_name)
         if found is not None:
-            return found
+            return getattr(found, "handler", found)
     hooks = server.extras.get("livequery_hooks")
     return hooks.live_query_hook(kind, class_name) if hooks is not None else None
 
 
-async def run_hook(hook: Hook, request: Any, timeout: float) -> Any:
-    """Call a hook (sync or async) within `timeout` seconds; its failure becomes a ParseError."""
+async def run_hook(hook: Hook, request: Any, timeout: float | None) -> Any:
+    """Call a hook within `timeout` seconds (None: no limit); a failure is a ParseError (141 unless it raised one)."""
     try:
-        result = hook(request)
-        if inspect.isawaitable(result):
-            result = await asyncio.wait_for(result, timeout)
-        return result
+        return await call_hook(hook, request, timeout, f"LiveQuery hook {getattr(hook, '__name__', '')}".strip())
     except ParseError:
         raise
-    except asyncio.TimeoutError:
-        raise ParseError(ParseError.SCRIPT_FAILED, f"LiveQuery hook timed out after {timeout:g} s") from None
+    except HookTimeout as e:
+        raise ParseError(ParseError.SCRIPT_FAILED, str(e)) from None
     except Exception as e:  # noqa: BLE001 - any failure of user code rejects, with its message
         log.exception("LiveQuery hook %s failed", getattr(hook, "__name__", hook))
-        raise ParseError(ParseError.SCRIPT_FAILED, str(e) or "Script failed. Unknown error.") from None
+        raise as_parse_error(e) from None

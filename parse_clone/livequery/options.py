@@ -12,7 +12,7 @@
   key check: one given key must match; a matching `masterKey` pair makes the client master),
   `websocketTimeout` (ms between pings; a client missing a pong is dropped, default 10000),
   `sendQueueSize` (events queued per client before a slow client is dropped, default 1000),
-  `hookTimeout` (ms a LiveQuery cloud hook may run, default 10000).
+  `hookTimeout` (ms a LiveQuery cloud hook may run; default the server's `cloudCodeTimeout`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from ..config import ServerConfig
 
 DEFAULT_WEBSOCKET_TIMEOUT_MS = 10_000
 DEFAULT_SEND_QUEUE_SIZE = 1000
-DEFAULT_HOOK_TIMEOUT_MS = 10_000
 
 
 @dataclass
@@ -41,7 +40,7 @@ class LiveQueryOptions:
     key_pairs: dict[str, str] | None = None
     websocket_timeout: float = DEFAULT_WEBSOCKET_TIMEOUT_MS / 1000
     send_queue_size: int = DEFAULT_SEND_QUEUE_SIZE
-    hook_timeout: float = DEFAULT_HOOK_TIMEOUT_MS / 1000
+    hook_timeout: float | None = None  # seconds; None = no limit
     _publishes: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @property
@@ -107,5 +106,12 @@ def live_query_options(config: ServerConfig) -> LiveQueryOptions | None:
         key_pairs=dict(key_pairs) if key_pairs else None,
         websocket_timeout=_positive_ms(server_opts, "websocketTimeout", DEFAULT_WEBSOCKET_TIMEOUT_MS),
         send_queue_size=queue_size,
-        hook_timeout=_positive_ms(server_opts, "hookTimeout", DEFAULT_HOOK_TIMEOUT_MS),
+        hook_timeout=_hook_timeout(config, server_opts),
     )
+
+
+def _hook_timeout(config: ServerConfig, server_opts: dict[str, Any]) -> float | None:
+    if "hookTimeout" in server_opts:
+        return _positive_ms(server_opts, "hookTimeout", 0)
+    cloud_ms = getattr(config, "cloudCodeTimeout", 0)
+    return cloud_ms / 1000 if isinstance(cloud_ms, (int, float)) and cloud_ms > 0 else None

@@ -210,3 +210,32 @@ def test_a_webhook_takes_precedence_and_removing_it_restores_the_python_hook():
 def test_webhook_triggers_obey_the_class_rules():
     with pytest.raises(CloudRegistrationError):
         Cloud().set_webhook_trigger("before_save", "_Session", lambda req: None, "http://x")
+
+
+def test_live_query_hooks_register_where_the_live_query_server_looks():
+    cloud = Cloud()
+
+    def connect(req):
+        return None
+
+    cloud.before_connect(connect)
+    cloud.before_subscribe("Job")(lambda req: None)
+    cloud.after_live_query_event("Job", lambda req: None)
+    assert cloud.trigger("before_connect", "@Connect").handler is connect
+    assert cloud.has("before_subscribe", "Job") and cloud.has("after_live_query_event", "Job")
+
+
+def test_the_live_query_server_finds_hooks_registered_on_the_cloud():
+    from types import SimpleNamespace
+
+    from parse_clone.livequery.hooks import find_hook
+
+    cloud = Cloud()
+
+    def subscribe(req):
+        return None
+
+    cloud.before_subscribe("Job", subscribe)
+    server = SimpleNamespace(cloud=cloud, extras={})
+    assert find_hook(server, "before_subscribe", "Job") is subscribe
+    assert find_hook(server, "before_subscribe", "Other") is None

@@ -44,8 +44,8 @@ async def test_a_hanging_async_hook_times_out():
 async def test_a_blocking_sync_hook_times_out_without_blocking_the_loop():
     started = time.monotonic()
     with pytest.raises(HookTimeout):
-        await call_hook(lambda req: time.sleep(0.5), None, 0.05, "h")
-    assert time.monotonic() - started < 0.4
+        await call_hook(lambda req: time.sleep(0.3), None, 0.05, "h")
+    assert time.monotonic() - started < 0.25
 
 
 async def test_a_hook_raising_timeout_error_itself_is_not_a_timeout():

@@ -266,3 +266,19 @@ async def test_batch_writes_publish_each_object(live):
     assert status == 200, body
     got = sorted([(await sock.expect_event("create"))["object"]["i"] for _ in range(3)])
     assert got == [0, 1, 2]
+
+
+async def test_events_flow_the_same_on_mongodb_storage(aiohttp_client, tmp_path):
+    """The publisher only sees core write events: the storage backend makes no difference."""
+    from parse_clone.app import build_app, build_server
+    from tests.conftest import make_config, make_storage
+
+    from .conftest import LiveApp
+
+    server = build_server(make_config(liveQuery={"classNames": ["Job"]}), make_storage("mongomock", tmp_path))
+    live = LiveApp(await aiohttp_client(build_app(server)), server)
+    sock = await subscribed(live, {"n": {"$gte": 1}})
+    job = await live.create("Job", {"n": 1})
+    await sock.expect_event("create")
+    await live.update("Job", job["objectId"], {"n": 0})
+    assert (await sock.expect_event("leave"))["original"]["n"] == 1

@@ -51,7 +51,7 @@ async def test_any_other_exception_in_a_hook_is_141_with_its_message(live, hooks
 
 
 async def test_a_hook_that_hangs_times_out_with_141(live, hooks):
-    live.server.extras["livequery"].options.hook_timeout = 0.05
+    live.server.extras["livequery"].options.hook_timeout = 0.05  # ms option hookTimeout, in seconds here
 
     @hooks.before_connect
     async def hang(req):
@@ -178,16 +178,30 @@ async def test_after_event_failure_is_an_error_for_that_request(live, hooks):
     assert await sock.recv() == {"op": "error", "error": "boom", "code": 141, "reconnect": False, "requestId": 6}
 
 
-async def test_the_cloud_registry_is_asked_first_when_it_offers_live_query_hooks(live):
+async def test_hooks_registered_on_the_cloud_registry_run(live):
+    """`server.cloud` (cloud code's registry) has before_connect / before_subscribe / after_live_query_event."""
     calls = []
+    cloud = live.server.cloud
+    cloud.before_connect(lambda req: calls.append(("connect", req.event)))
+    cloud.before_subscribe("Job")(lambda req: calls.append(("subscribe", req.query["className"])))
 
-    class Registry:
-        def live_query_hook(self, kind, class_name):
-            if kind == "beforeSubscribe" and class_name == "Job":
-                return lambda req: calls.append(req.query["className"])
-            return None
+    @cloud.after_live_query_event("Job")
+    async def tag(req):
+        calls.append(("event", req.event))
+        req.object["via"] = "cloud"
 
-    live.server.extras["cloud"] = Registry()
     sock = await live.socket()
     assert (await sock.subscribe(1, "Job", {}))["op"] == "subscribed"
-    assert calls == ["Job"]
+    await live.create("Job", {})
+    assert (await sock.expect_event("create"))["object"]["via"] == "cloud"
+    assert calls == [("connect", "connect"), ("subscribe", "Job"), ("event", "create")]
+
+
+async def test_plain_function_hooks_run_off_the_event_loop(live, hooks):
+    import threading
+
+    threads = []
+    hooks.before_subscribe("Job")(lambda req: threads.append(threading.current_thread()))
+    sock = await live.socket()
+    await sock.subscribe(1, "Job", {})
+    assert threads and threads[0] is not threading.main_thread()

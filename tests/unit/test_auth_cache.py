@@ -1,0 +1,41 @@
+"""The session and role caches: TTL and explicit invalidation."""
+
+from __future__ import annotations
+
+import time
+
+from parse_clone.core.auth_cache import RoleCache, SessionCache
+
+
+def test_a_cached_session_expires_after_the_ttl():
+    cache = SessionCache(ttl_seconds=0.05)
+    cache.put("r:1", {"objectId": "u1"}, None)
+    assert cache.get("r:1").user == {"objectId": "u1"}
+    time.sleep(0.06)
+    assert cache.get("r:1") is None
+
+
+def test_dropping_a_user_forgets_all_its_tokens_only():
+    cache = SessionCache(ttl_seconds=60)
+    cache.put("r:1", {"objectId": "u1"}, None)
+    cache.put("r:2", {"objectId": "u1"}, None)
+    cache.put("r:3", {"objectId": "u2"}, None)
+    cache.drop_user("u1")
+    assert cache.get("r:1") is None and cache.get("r:2") is None
+    assert cache.get("r:3") is not None
+
+
+def test_dropping_a_token_keeps_the_users_other_tokens():
+    cache = SessionCache(ttl_seconds=60)
+    cache.put("r:1", {"objectId": "u1"}, None)
+    cache.put("r:2", {"objectId": "u1"}, None)
+    cache.drop_token("r:1")
+    assert cache.get("r:1") is None and cache.get("r:2") is not None
+
+
+def test_role_cache_clear_forgets_everyone():
+    cache = RoleCache(ttl_seconds=60)
+    cache.put("u1", ["role:A"])
+    assert cache.get("u1") == ["role:A"]
+    cache.clear()
+    assert cache.get("u1") is None
