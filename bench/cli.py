@@ -22,6 +22,7 @@ from bench.client import ParseClient, ServerKeys
 from bench.runner import Result, run_scenario
 from bench.scenarios import SCENARIO_NAMES, SeedData, build_scenarios
 from bench.seed import drop_class, prepare
+from bench.users import remove_users
 
 MAX_DURATION_S = 600.0
 BUSY_LOADAVG = 1.0
@@ -172,7 +173,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         for target in targets:
             started = time.perf_counter()
             log(f"[{target.label}] seeding {args.seed_count} objects into {args.class_name} ...")
-            target.seed = await prepare(target.client, args.class_name, args.seed_count, rng)
+            with_users = bool({"auth_query", "login"} & set(args.scenario_names))
+            target.seed = await prepare(target.client, args.class_name, args.seed_count, rng, with_users)
             log(
                 f"[{target.label}] seeded in {time.perf_counter() - started:.1f} s "
                 f"({'indexed' if target.seed.indexed else 'no index'})"
@@ -209,6 +211,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             for target in targets:
                 try:
                     await drop_class(target.client, args.class_name)
+                    await remove_users(target.client, target.seed.users if target.seed else [])
                 except Exception as exc:  # clean-up must not hide the run's own outcome
                     log(f"[{target.label}] clean-up failed: {exc}")
         for target in targets:

@@ -9,6 +9,8 @@ carries the `time.monotonic()` of its request, so each subscriber measures deliv
 (write request sent -> event received) against the same clock (loopback only: the clock is
 this machine's). Reported per step: deliveries expected and received, latency p50/p99/max,
 deliveries per second, and with `--server-pid` the server's memory per subscriber and CPU use.
+With `--users K`, subscribers log in as K different users, so each event is judged (ACL, CLP,
+protected fields) and encoded K times instead of once.
 
 The server must publish the class: start it with `--liveQuery '{"classNames": ["BenchLive"]}'`.
 """
@@ -94,14 +96,14 @@ async def _subscriber(
         await ws.close()
 
 
-async def _worker_main(url: str, count: int, hello: str, subscribe: str, conn, stop_flag) -> None:
+async def _worker_main(url: str, count: int, hellos: list[str], subscribe: str, conn, stop_flag) -> None:
     histogram = _histogram()
     state = {"settled": 0, "failed": 0, "dropped": 0, "received": 0}
     stop = asyncio.Event()
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
 
-        async def gated() -> None:
+        async def gated(hello: str) -> None:
             handshake = asyncio.Event()
             async with gate:  # at most CONNECT_CONCURRENCY handshakes at once
                 task = asyncio.create_task(
@@ -110,7 +112,7 @@ async def _worker_main(url: str, count: int, hello: str, subscribe: str, conn, s
                 await handshake.wait()
             await task
 
-        tasks = [asyncio.create_task(gated()) for _ in range(count)]
+        tasks = [asyncio.create_task(gated(hellos[i % len(hellos)])) for i in range(count)]
         deadline = time.monotonic() + 300
         while state["settled"] < count and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -125,7 +127,7 @@ async def _worker_main(url: str, count: int, hello: str, subscribe: str, conn, s
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def _worker(url, count, hello, subscribe, conn, stop_flag, cpu) -> None:
+def _worker(url, count, hellos, subscribe, conn, stop_flag, cpu) -> None:
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
     try:
@@ -134,7 +136,7 @@ def _worker(url, count, hello, subscribe, conn, stop_flag, cpu) -> None:
         uvloop.install()
     except ImportError:  # pragma: no cover
         pass
-    asyncio.run(_worker_main(url, count, hello, subscribe, conn, stop_flag))
+    asyncio.run(_worker_main(url, count, hellos, subscribe, conn, stop_flag))
 
 
 # ----- measurements -----
@@ -241,16 +243,27 @@ def rate_for(args: argparse.Namespace, subscribers: int) -> float:
     return args.deliveries / subscribers if args.deliveries else args.rate
 
 
-async def run_step(args: argparse.Namespace, client: ParseClient, subscribers: int) -> Step:
+async def sign_up_users(client: ParseClient, count: int, user_ids: list[str]) -> list[str]:
+    """`count` throw-away users (their ids go to `user_ids`, for clean-up); their session tokens."""
+    tokens = []
+    prefix = uuid.uuid4().hex[:8]
+    for i in range(count):
+        reply = await client.send_json("POST", "/users", {"username": f"lqbench_{prefix}_{i}", "password": "pw"})
+        if reply.status != 201:
+            raise RuntimeError(f"sign-up failed: HTTP {reply.status} {reply.body[:200]!r}")
+        body = reply.json()
+        tokens.append(body["sessionToken"])
+        user_ids.append(body["objectId"])
+    return tokens
+
+
+async def run_step(args: argparse.Namespace, client: ParseClient, subscribers: int,
+                   tokens: list[str]) -> Step:
     run_id = uuid.uuid4().hex[:12]
     ws_url = "ws" + args.url[len("http") :] if args.url.startswith("http") else args.url
-    hello = orjson.dumps(
-        {
-            "op": "connect",
-            "applicationId": args.app_id,
-            **({"javascriptKey": args.js_key} if args.js_key else {}),
-        }
-    ).decode()
+    base = {"op": "connect", "applicationId": args.app_id,
+            **({"javascriptKey": args.js_key} if args.js_key else {})}
+    hellos = [orjson.dumps({**base, "sessionToken": t}).decode() for t in tokens] or [orjson.dumps(base).decode()]
     subscribe = orjson.dumps(
         {
             "op": "subscribe",
@@ -271,7 +284,7 @@ async def run_step(args: argparse.Namespace, client: ParseClient, subscribers: i
         parent, child = ctx.Pipe()
         proc = ctx.Process(
             target=_worker,
-            args=(ws_url, share, hello, subscribe, child, stop_flag, args.worker_cpu),
+            args=(ws_url, share, hellos, subscribe, child, stop_flag, args.worker_cpu),
             daemon=True,
         )
         proc.start()
@@ -426,6 +439,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--server-pid", type=int, default=None, help="server process: report its RSS and CPU"
     )
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--users", type=int, default=0,
+                        help="sign up this many users; subscribers connect with their sessions in turn, so every "
+                             "event is checked per user (default 0: anonymous subscribers)")
     parser.add_argument("--no-cleanup", action="store_true", help="keep the class and its objects")
     parser.add_argument(
         "--allow-remote",
@@ -457,14 +473,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def run(args: argparse.Namespace) -> list[Step]:
     steps = []
     keys = ServerKeys(args.url, args.app_id, args.rest_key, args.master_key)
+    user_ids: list[str] = []
     async with ParseClient(keys, connections=64) as client:
         try:
+            tokens = []
+            if args.users:
+                log(f"signing up {args.users} users (subscribers use their sessions in turn) ...")
+                tokens = await sign_up_users(client, args.users, user_ids)
             for count in args.steps:
                 log(f"step: {count} subscribers, {rate_for(args, count):g} writes/s for {args.duration:g} s")
-                steps.append(await run_step(args, client, count))
+                steps.append(await run_step(args, client, count, tokens))
         finally:
             if not args.no_cleanup:
                 await drop_class(client, args.class_name, quiet=True)
+                for user_id in user_ids:
+                    await client.send("DELETE", f"/users/{user_id}", master=True)
     return steps
 
 

@@ -9,6 +9,7 @@ import orjson
 
 from bench.client import ParseClient, Reply
 from bench.scenarios import CATEGORIES, SeedData, item_fields
+from bench.users import seed_private_objects, sign_up_users
 
 SEED_BATCH = 50
 
@@ -102,9 +103,18 @@ async def seed_objects(
     return ids
 
 
-async def prepare(client: ParseClient, class_name: str, count: int, rng: random.Random) -> SeedData:
-    """A fresh, indexed, seeded class; anything left by an earlier run is dropped first."""
+async def prepare(client: ParseClient, class_name: str, count: int, rng: random.Random,
+                  with_users: bool = True) -> SeedData:
+    """A fresh, indexed, seeded class; anything left by an earlier run is dropped first.
+
+    With users (the auth_query and login scenarios), bench users are signed up and own
+    ACL'd objects of the class; `bench.users.remove_users` deletes them afterwards.
+    """
     await drop_class(client, class_name, quiet=True)
     indexed = await create_class(client, class_name)
     ids = await seed_objects(client, class_name, count, rng)
-    return SeedData(class_name=class_name, object_ids=ids, indexed=indexed)
+    users = []
+    if with_users:
+        users = await sign_up_users(client)
+        await seed_private_objects(client, class_name, users, rng)
+    return SeedData(class_name=class_name, object_ids=ids, indexed=indexed, users=users)

@@ -15,6 +15,7 @@ from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
 from .livequery import setup_live_query
+from .schema_loader.startup import apply_defined_schemas, install_defined_schemas
 from .storage import open_adapter
 from .storage.base import StorageAdapter
 
@@ -28,6 +29,7 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
     server = Server(config=config, storage=storage, files=open_files_adapter(config, storage))
+    install_defined_schemas(server)  # SchemaFileError: an invalid schema file stops the start, nothing applied
     install_cloud(server, config.cloud)  # CloudLoadError: a broken hook file stops the start
     return server
 
@@ -47,6 +49,7 @@ def build_app(server: Server) -> web.Application:
 
     async def on_startup(_: web.Application) -> None:
         await server.start()
+        await apply_defined_schemas(server)  # the `schema` option, before any request is served
         await start_cloud(server)
 
     async def on_cleanup(_: web.Application) -> None:

@@ -57,7 +57,9 @@ class ServerConfig:
     verbose: bool = False
     cloud: str | None = None  # cloud code folder (or .py file); `serve` defaults to ./cloud when it exists
     cloudCodeTimeout: int = 30000  # ms a hook or cloud function may run (0: no limit); jobs have none
-    schema: str | None = None
+    # Defined schemas (schema_loader/startup.py): a schema file path, or Parse's {definitions, strict,
+    # deleteExtraFields, recreateModifiedFields, lockSchemas}; `serve` defaults to ./schema.json when it exists.
+    schema: str | dict[str, Any] | None = None
     sqliteSynchronous: str = "NORMAL"
     # LiveQuery (see parse_clone/livequery/options.py): {classNames: [...], redisURL}; the WebSocket
     # endpoint runs when classNames is set or startLiveQueryServer is true; liveQueryServerOptions
@@ -102,6 +104,8 @@ def _coerce(name: str, value: Any) -> Any:
     t = str(f.type)
     if not isinstance(value, str):
         return value
+    if name == "schema":  # a path, or Parse's options object as JSON
+        return json.loads(value) if value.lstrip().startswith("{") else value
     if t.startswith("bool"):
         if value.lower() in ("1", "true", "yes", "on"):
             return True

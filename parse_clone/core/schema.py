@@ -282,6 +282,7 @@ class SchemaController:
         deletes = [n for n, f in submitted.items() if isinstance(f, dict) and f.get("__op") == "Delete"]
         adds = {n: f for n, f in submitted.items() if n not in deletes and n not in existing}
         self._validate_new_fields(class_name, adds, list(existing))
+        option_changes = self._option_changes(class_name, existing, submitted, deletes)
         merged = {k: v for k, v in existing.items() if k not in deletes}
         merged.update(adds)
         self._check_one_geopoint(merged)
@@ -291,6 +292,8 @@ class SchemaController:
             await self.delete_fields(class_name, deletes)
         for name, f in adds.items():
             await self.storage.add_field_if_not_exists(class_name, name, self._clean_field(f))
+        if option_changes:
+            await self._set_stored(class_name, lambda s: s["fields"].update(option_changes))
         if clp is not None:
             await self._set_stored(class_name, lambda s: s.__setitem__("classLevelPermissions", complete_clp(clp)))
         self.invalidate(class_name)
@@ -299,6 +302,25 @@ class SchemaController:
         updated = await self.get(class_name)
         assert updated is not None
         return self.to_api(updated, merged=True)
+
+    def _option_changes(self, class_name: str, existing: dict[str, Any], submitted: dict[str, Any],
+                        deletes: list[str]) -> dict[str, dict[str, Any]]:
+        """Existing fields submitted with the same type but other `required`/`defaultValue` (Parse updates
+        their options); 111 when only the targetClass differs."""
+        def options(f: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in self._clean_field(f).items() if not (k == "required" and v is False)}
+
+        changes: dict[str, dict[str, Any]] = {}
+        for name, f in submitted.items():
+            if name not in existing or name in deletes or is_default_field(class_name, name):
+                continue
+            if f.get("targetClass") != existing[name].get("targetClass"):
+                raise ParseError(ParseError.INCORRECT_TYPE, f"schema mismatch for {class_name}.{name}; expected "
+                                 f"{type_to_string(existing[name])} but got {type_to_string(f)}")
+            if options(f) != options(existing[name]):
+                changes[name] = options(f)
+        self._validate_new_fields(class_name, changes, [])
+        return changes
 
     async def _set_stored(self, class_name: str, change: Callable[[ClassSchema], None]) -> None:
         stored = await self.storage.get_class(class_name)

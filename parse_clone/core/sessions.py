@@ -144,16 +144,6 @@ async def auth_for_legacy_token(server: "Server", base: Auth, token: str) -> Aut
                 roles=await roles_for_user(server, docs[0]["objectId"]))
 
 
-async def resolve(server: "Server", base: Auth, token: str, path: str) -> Auth:
-    """The session step of authentication for a request to `path` (see PARSE_PROTOCOL 1.3)."""
-    route = path.rstrip("/")
-    if route == "/sessions/me":
-        return base  # answered from the token itself, with its own errors
-    if route == "/upgradeToRevocableSession" and not token.startswith("r:"):
-        return await auth_for_legacy_token(server, base, token)
-    return await auth_for_session_token(server, base, token)
-
-
 def own_sessions_where(auth: Auth, where: dict[str, Any]) -> dict[str, Any]:
     """A client's `_Session` query, limited to its own sessions (209 without a user)."""
     if auth.bypasses_permissions:
@@ -239,7 +229,7 @@ async def update_session_object(server: "Server", auth: Auth, object_id: str,
     user = body.get("user")
     if user and not auth.is_master and (not isinstance(user, dict) or user.get("objectId") != auth.user_id):
         raise ParseError(ParseError.INVALID_KEY_NAME, "")
-    if "installationId" in body and body["installationId"] or body.get("sessionToken"):
+    if body.get("installationId") or body.get("sessionToken"):
         raise ParseError(ParseError.INVALID_KEY_NAME, "")
     session = await _own_session(server, auth, object_id)
     if session is None:

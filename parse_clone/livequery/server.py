@@ -124,7 +124,8 @@ class LiveQueryServer:
         ws = web.WebSocketResponse(heartbeat=self.options.websocket_timeout, compress=False,
                                    max_msg_size=MAX_MESSAGE_BYTES)
         await ws.prepare(request)
-        client = Client(ws, request.remote or "", self.options.send_queue_size)
+        client = Client(ws, request.remote or "", self.options.send_queue_size, request.transport)
+        client.on_drop = self._forget
         self._sockets.add(client)
         try:
             async for frame in ws:
@@ -317,6 +318,8 @@ class LiveQueryServer:
         if not subscriptions:
             return
         change = _Change(message, deleted=kind == AFTER_DELETE)
+        if "classLevelPermissions" not in message:  # a publisher that sent none: judge by our schema
+            change.clp = await self.server.schema.clp(change.class_name)
         fanout = _Fanout(change, find_hook(self.server, AFTER_EVENT, change.class_name))
         for subscription in subscriptions:
             if change.deleted:
@@ -343,8 +346,8 @@ class LiveQueryServer:
                 view = views[key] if key in views else views.setdefault(
                     key, _render(change, subscription, auth, info, original_matches, current_matches))
                 if view is not None:
-                    info.client.push_text(protocol.event_text(view.event, info.client.ident, info.request_id,
-                                                              view.object_json, view.original_json))
+                    await info.client.deliver(protocol.event_text(view.event, info.client.ident, info.request_id,
+                                                                  view.object_json, view.original_json))
 
     async def _subscriber_auth(self, fanout: "_Fanout", info: SubscriptionInfo) -> Auth | None:
         """The subscription's (else the connection's) requester, resolved once per token per message."""
@@ -377,8 +380,8 @@ class LiveQueryServer:
             return
         view = _view(event, request.object, request.original if original is not None else None, change, auth,
                      info.keys)
-        client.push_text(protocol.event_text(event, client.ident, info.request_id, view.object_json,
-                                             view.original_json))
+        await client.deliver(protocol.event_text(event, client.ident, info.request_id, view.object_json,
+                                                 view.original_json))
 
 
 class _Fanout:

@@ -452,3 +452,15 @@ async def test_password_reset_needs_an_email_adapter(api):
 async def test_verification_email_needs_an_email_adapter(api):
     status, body = await api.post("/verificationEmailRequest", {"email": "a@x.io"})
     assert (status, body["code"]) == (500, 1)
+
+
+async def test_a_user_hook_that_signs_up_another_user_does_not_deadlock(api):
+    @api.server.cloud.before_save("_User")
+    async def sidekick(req):
+        if req.object["username"] == "ann":
+            await req.db.master.object("_User", username="ann-sidekick", password="pw").save()
+
+    status, _ = await asyncio.wait_for(api.post("/users", {"username": "ann", "password": "pw"}), timeout=5)
+    assert status == 201
+    _, found = await api.get("/users", master=True, params={"order": "username"})
+    assert [u["username"] for u in found["results"]] == ["ann", "ann-sidekick"]

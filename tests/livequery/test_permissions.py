@@ -3,6 +3,7 @@ protected fields, `_User` and `_Session` rules, and sessions that end."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 PRIVATE = {"ACL": {}}
@@ -260,3 +261,16 @@ async def test_classes_clients_cannot_find_send_nothing_to_clients(live, class_n
     job = await live.create("Job", {})
     frame = await sock.recv()
     assert frame["requestId"] == 2 and frame["object"]["objectId"] == job["objectId"]
+
+
+async def test_a_message_without_class_level_permissions_is_judged_by_the_local_schema(live):
+    """Another publisher may leave them out; protected fields and CLP still apply."""
+    await live.set_clp("Job", {"find": {"*": True}, "create": {"*": True}, "protectedFields": {"*": ["secret"]}},
+                       fields={"secret": {"type": "String"}})
+    sock = await watcher(live)
+    message = {"currentParseObject": {"__type": "Object", "className": "Job", "objectId": "ext1", "secret": "s",
+                                      "open": 1, "createdAt": "2024-05-01T12:00:00.000Z",
+                                      "updatedAt": "2024-05-01T12:00:00.000Z"}}
+    await live.server.extras["livequery"].server.dispatch("testafterSave", orjson.dumps(message))
+    obj = (await sock.expect_event("create"))["object"]
+    assert obj["open"] == 1 and "secret" not in obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...core.errors import ParseError
 from ...core.schema_defs import check_class_name
 from ...core.server import Server
+from ...schema_loader.startup import schemas_locked
 from ..request import ParseRequest
 from ..router import Reply, Router
 
@@ -14,6 +15,12 @@ def _forbid_read_only(req: ParseRequest, action: str) -> None:
         raise ParseError(ParseError.OPERATION_FORBIDDEN, f"read-only masterKey isn't allowed to {action} a schema.")
     if req.auth.is_master is False and req.auth.is_maintenance is False:
         raise ParseError(ParseError.OPERATION_FORBIDDEN, "unauthorized: master key is required")
+
+
+def _forbid_locked(server: Server) -> None:
+    """The `schema` option's lockSchemas: the defined schemas are the only source of classes (Parse's 119)."""
+    if schemas_locked(server):
+        raise ParseError(ParseError.OPERATION_FORBIDDEN, "Cannot perform this operation when schemas options is used.")
 
 
 def _body(req: ParseRequest) -> dict:
@@ -40,6 +47,7 @@ async def get_one(server: Server, req: ParseRequest) -> Reply:
 
 async def create(server: Server, req: ParseRequest) -> Reply:
     """POST /schemas[/C]."""
+    _forbid_locked(server)
     _forbid_read_only(req, "create")
     body = _body(req)
     path_class = req.params.get("className")
@@ -58,6 +66,7 @@ async def create(server: Server, req: ParseRequest) -> Reply:
 
 async def update(server: Server, req: ParseRequest) -> Reply:
     """PUT /schemas/C."""
+    _forbid_locked(server)
     _forbid_read_only(req, "update")
     body = _body(req)
     class_name = req.params["className"]

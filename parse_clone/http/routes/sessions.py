@@ -23,8 +23,13 @@ async def upgrade(server: Server, req: ParseRequest) -> Reply:
 
 
 async def resolve_session(server: Server, key_auth: Auth, token: str, req: ParseRequest) -> Auth:
-    """The pipeline's session step (installed as server.extras["session_resolver"])."""
-    return await sessions.resolve(server, key_auth, token, req.path)
+    """The pipeline's session step (installed as server.extras["session_resolver"]; PARSE_PROTOCOL 1.3)."""
+    route = req.path.rstrip("/")
+    if route == "/sessions/me":
+        return key_auth  # answered from the token itself, with its own errors
+    if route == "/upgradeToRevocableSession" and not token.startswith("r:"):
+        return await sessions.auth_for_legacy_token(server, key_auth, token)
+    return await sessions.auth_for_session_token(server, key_auth, token)
 
 
 def register(router: Router) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from ...core import users
+from ...core import login, users
 from ...core.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
@@ -33,17 +33,17 @@ async def sign_up(server: Server, req: ParseRequest) -> Reply:
 
 async def me(server: Server, req: ParseRequest) -> Reply:
     """GET /users/me."""
-    return Reply(await users.me(server, req.info.session_token))
+    return Reply(await login.me(server, req.info.session_token))
 
 
 async def log_in(server: Server, req: ParseRequest) -> Reply:
     """GET or POST /login."""
-    return Reply(await users.log_in(server, req.auth, _body(req), _raw_query(req)))
+    return Reply(await login.log_in(server, req.auth, _body(req), _raw_query(req)))
 
 
 async def log_in_as(server: Server, req: ParseRequest) -> Reply:
     """POST /loginAs (master key)."""
-    return Reply(await users.log_in_as(server, req.auth, _body(req), _raw_query(req)))
+    return Reply(await login.log_in_as(server, req.auth, _body(req), _raw_query(req)))
 
 
 async def log_out(server: Server, req: ParseRequest) -> Reply:
@@ -56,17 +56,17 @@ async def log_out(server: Server, req: ParseRequest) -> Reply:
 
 async def verify_password(server: Server, req: ParseRequest) -> Reply:
     """GET or POST /verifyPassword."""
-    return Reply(await users.verify_password(server, req.auth, _body(req), _raw_query(req)))
+    return Reply(await login.verify_password(server, req.auth, _body(req), _raw_query(req)))
 
 
 async def password_reset(server: Server, req: ParseRequest) -> Reply:
     """POST /requestPasswordReset."""
-    return Reply(await users.request_password_reset(server, _body(req)))
+    return Reply(await login.request_password_reset(server, _body(req)))
 
 
 async def verification_email(server: Server, req: ParseRequest) -> Reply:
     """POST /verificationEmailRequest."""
-    return Reply(await users.request_verification_email(server, _body(req)))
+    return Reply(await login.request_verification_email(server, _body(req)))
 
 
 def register(router: Router) -> None:
