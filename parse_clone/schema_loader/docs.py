@@ -58,10 +58,11 @@ def _permissions(clp: dict[str, Any] | None) -> str:
         who = "master key only" if op == "addField" else _who(clp.get(op))
         groups.setdefault(who, []).append(op)
     parts = [f"{'/'.join(ops)}: {who}" for who, ops in groups.items()]
-    protected = {k: v for k, v in (clp.get("protectedFields") or {}).items() if v}
-    if protected:
-        parts.append("hidden fields: " + "; ".join(f"{', '.join(v)} from {_who({k: True}) if k != '*' else 'anyone'}"
-                                                   for k, v in protected.items()))
+    protected = clp.get("protectedFields") or {}
+    if protected.get("*"):
+        seeing = [k for k, v in protected.items() if k != "*" and not v]
+        parts.append(f"{', '.join(protected['*'])} hidden" + (f" except from {_who(dict.fromkeys(seeing, True))}"
+                                                               if seeing else ""))
     return "Permissions: " + " · ".join(parts) + "."
 
 
@@ -91,10 +92,6 @@ def data_dictionary(document: SchemaDocument) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _mermaid_type(f: FieldDef) -> str:
-    return f.type
-
-
 def er_diagram(document: SchemaDocument) -> str:
     """A Mermaid erDiagram: one entity per class, one edge per Pointer and Relation."""
     lines = ["```mermaid", "erDiagram"]
@@ -106,7 +103,7 @@ def er_diagram(document: SchemaDocument) -> str:
                 continue
             key = " FK" if f.type == "Pointer" else ""
             note = f' "{export_class_name(f.target_class)}"' if f.target_class else ""
-            lines.append(f"        {_mermaid_type(f)} {name}{key}{note}")
+            lines.append(f"        {f.type} {name}{key}{note}")
         lines.append("    }")
     for cls in document.classes:
         for name, f in cls.fields.items():

@@ -94,6 +94,13 @@ class Crew:
     async def put(self, as_: str, class_name: str, object_id: str, body: dict[str, Any], **kw: Any):
         return await self.api.put(f"/classes/{class_name}/{object_id}", body, session=self.people[as_].token, **kw)
 
+    async def roles_of(self, user_id: str) -> list[str]:
+        """Names of the _Roles whose `users` hold this user."""
+        status, body = await self.api.get("/roles", params={"where": {"users": pointer("_User", user_id)}},
+                                          master=True)
+        assert status == 200, body
+        return sorted(r["name"] for r in body["results"])
+
     async def run(self, as_: str | None, function: str, params: dict[str, Any]):
         kw = {"session": self.people[as_].token} if as_ else {"master": True}
         return await self.api.post(f"/functions/{function}", params, **kw)
