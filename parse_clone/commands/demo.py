@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     async def go() -> list[str]:
         async with aiohttp.ClientSession() as session:
-            return await seed(ParseRest(url, config.appId, config.masterKey, session))
+            return await seed(ParseRest.for_config(url, config, session))
 
     try:
         lines = asyncio.run(go())

@@ -17,16 +17,28 @@ class RemoteError(Exception):
 class ParseRest:
     """Calls one Parse server with its application id and master key (or a session token)."""
 
-    def __init__(self, url: str, app_id: str, master_key: str | None, session: aiohttp.ClientSession) -> None:
+    def __init__(self, url: str, app_id: str, master_key: str | None, session: aiohttp.ClientSession, *,
+                 client_key: tuple[str, str] | None = None) -> None:
         self.url = url.rstrip("/")
         self.app_id = app_id
         self.master_key = master_key
         self.session = session
+        self.client_key = client_key  # (header, value) for servers that require a client key
+
+    @classmethod
+    def for_config(cls, url: str, config: Any, session: aiohttp.ClientSession) -> "ParseRest":
+        """A client with the keys of a ServerConfig (the REST, JavaScript or client key when one is set)."""
+        client_key = next(((header, value) for header, value in (
+            ("X-Parse-REST-API-Key", config.restAPIKey), ("X-Parse-Javascript-Key", config.javascriptKey),
+            ("X-Parse-Client-Key", config.clientKey)) if value), None)
+        return cls(url, config.appId, config.masterKey, session, client_key=client_key)
 
     async def call(self, method: str, path: str, body: Any = None, *, master: bool = True,
                    session_token: str | None = None, context: dict[str, Any] | None = None) -> Any:
         """One request; the JSON answer, or ParseError(code, error) as the server sent it."""
         headers = {"X-Parse-Application-Id": self.app_id, "Content-Type": "application/json"}
+        if self.client_key:
+            headers[self.client_key[0]] = self.client_key[1]
         if context is not None:
             headers["X-Parse-Cloud-Context"] = json.dumps(context)
         if master and self.master_key:

@@ -66,7 +66,7 @@ async def open_target(args: argparse.Namespace) -> AsyncIterator[SchemaTarget]:
             await storage.close()
         return
     async with aiohttp.ClientSession() as session:
-        yield HttpSchemaTarget(ParseRest(server_url(args), config.appId, config.masterKey, session))
+        yield HttpSchemaTarget(ParseRest.for_config(server_url(args), config, session))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

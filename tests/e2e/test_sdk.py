@@ -3,6 +3,8 @@
 By default a parse_clone server is started on a free port with a throw-away SQLite file.
 Set E2E_SERVER_URL (e.g. http://localhost:1338/1) to target a running Parse-compatible
 server instead; E2E_APP_ID, E2E_MASTER_KEY and E2E_JS_KEY override its keys (default "test").
+The template scenario (template.mjs) gets a second server with the repository's schema.json
+and cloud/ loaded (E2E_TEMPLATE_SERVER_URL: use a running one; with only E2E_SERVER_URL it is skipped).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,10 @@ pytestmark = pytest.mark.e2e
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parent.parent
-SCENARIOS = sorted(p.name for p in (E2E_DIR / "scenarios").glob("*.mjs"))
+# Scenarios that need the Home Health Aide template (schema.json and cloud/ of the repository)
+# run against a second server of their own; the rest share one with the test hooks.
+TEMPLATE_SCENARIOS = ("template.mjs",)
+SCENARIOS = sorted(p.name for p in (E2E_DIR / "scenarios").glob("*.mjs") if p.name not in TEMPLATE_SCENARIOS)
 HEALTH_TIMEOUT_S = 30.0
 SCENARIO_TIMEOUT_S = 300.0
 OUTPUT_TAIL_CHARS = 20_000
@@ -89,6 +94,21 @@ def _server_command(port: int, database: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def _template_server_command(port: int, database: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "parse_clone", "serve",
+        "--port", str(port),
+        "--databaseURI", f"sqlite:///{database}",
+        "--appId", "test",
+        "--masterKey", "test",
+        "--javascriptKey", "test",
+        "--restAPIKey", "rest",
+        "--mountPath", "/1",
+        "--schema", str(REPO_ROOT / "schema.json"),
+        "--cloud", str(REPO_ROOT / "cloud"),
+    ]  # fmt: skip
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
@@ -116,14 +136,35 @@ def e2e_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
         )
         return
 
-    workdir = tmp_path_factory.mktemp("e2e-server")
+    yield from _local_server(tmp_path_factory, "e2e-server", _server_command)
+
+
+@pytest.fixture(scope="session")
+def template_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    """A server with the repository's schema.json and cloud/ (E2E_TEMPLATE_SERVER_URL: one already running)."""
+    _require_node()
+    external = os.environ.get("E2E_TEMPLATE_SERVER_URL", "").rstrip("/")
+    if external:
+        yield Target(external, os.environ.get("E2E_APP_ID", "test"), os.environ.get("E2E_MASTER_KEY", "test"),
+                     os.environ.get("E2E_JS_KEY", "test"))
+        return
+    if os.environ.get("E2E_SERVER_URL"):
+        pytest.skip("the template scenario needs parse_clone with schema.json and cloud/ (Python cloud code): "
+                    "set E2E_TEMPLATE_SERVER_URL to such a server")
+    yield from _local_server(tmp_path_factory, "e2e-template-server", _template_server_command)
+
+
+def _local_server(tmp_path_factory: pytest.TempPathFactory, name: str,
+                  command: Callable[[int, Path], list[str]]) -> Iterator[Target]:
+    """Our server in a subprocess on a free port with a throw-away SQLite file, until the session ends."""
+    workdir = tmp_path_factory.mktemp(name)
     port = _free_port()
     # 127.0.0.1 rather than localhost: Node may resolve localhost to ::1 first.
     url = f"http://127.0.0.1:{port}/1"
     stdout_path, stderr_path = workdir / "server.stdout", workdir / "server.stderr"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
         process = subprocess.Popen(
-            _server_command(port, workdir / "e2e.sqlite3"),
+            command(port, workdir / "e2e.sqlite3"),
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=stdout,
@@ -154,12 +195,22 @@ def e2e_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_sdk_scenario(e2e_target: Target, scenario: str) -> None:
     """Each scenario file passes under `node --test` against the target server."""
+    _run_scenario(e2e_target, scenario)
+
+
+@pytest.mark.parametrize("scenario", TEMPLATE_SCENARIOS)
+def test_template_scenario(template_target: Target, scenario: str) -> None:
+    """The Home Health Aide flow passes against a server with the template loaded."""
+    _run_scenario(template_target, scenario)
+
+
+def _run_scenario(target: Target, scenario: str) -> None:
     env = {
         **os.environ,
-        "SERVER_URL": e2e_target.url,
-        "APP_ID": e2e_target.app_id,
-        "MASTER_KEY": e2e_target.master_key,
-        "JS_KEY": e2e_target.js_key,
+        "SERVER_URL": target.url,
+        "APP_ID": target.app_id,
+        "MASTER_KEY": target.master_key,
+        "JS_KEY": target.js_key,
         "NO_COLOR": "1",
     }
     try:
@@ -176,7 +227,7 @@ def test_sdk_scenario(e2e_target: Target, scenario: str) -> None:
         pytest.fail(f"{scenario} ran longer than {SCENARIO_TIMEOUT_S:.0f} s:\n{exc.stdout or ''}")
     if result.returncode != 0:
         report = (result.stdout + result.stderr)[-OUTPUT_TAIL_CHARS:]
-        server = e2e_target.server_stderr_tail()
+        server = target.server_stderr_tail()
         pytest.fail(
             f"node --test scenarios/{scenario} exited {result.returncode}:\n{report}"
             + (f"\n--- server stderr ---\n{server}" if server else ""),

@@ -74,7 +74,7 @@ async def test_no_available_technician_is_an_error_and_the_job_stays_open(crew, 
     for who in ("ann", "ben"):
         await crew.put(who, "Technician", crew.people[who].technician, {"availability": "off_duty"})
     job = await crew.job(as_="dora", location=NEAR_ANN)
-    assert await assign(crew, job) == (400, NONE_AVAILABLE)
+    assert await assign(crew, job) == (404, NONE_AVAILABLE)
     assert (await crew.get("Job", job))["status"] == "open"
 
 
@@ -89,7 +89,7 @@ async def test_a_job_without_a_location_cannot_be_routed(crew):
 
 
 async def test_an_unknown_job_is_not_found(crew):
-    assert await assign(crew, "nope") == (400, {"code": 101, "error": "Object not found."})
+    assert await assign(crew, "nope") == (404, {"code": 101, "error": "Object not found."})
 
 
 async def test_technicians_cannot_route_jobs(crew):
