@@ -54,12 +54,15 @@ async def guard_job(req):
         return
     if before in FINISHED_JOB_STATUSES:
         raise invalid(f"A {before} job cannot be changed")
-    if not is_staff(req):
-        await _check_technician_update(req, original, changed, before, status)
+    technician_only = not is_staff(req)
+    if technician_only:
+        await _check_technician_update(req, original, changed)
     if "technician" in changed:
         status = _status_after_reassignment(job, before, status)
     if status != before and status not in TRANSITIONS[before]:
         raise invalid(f"A job cannot go from {before} to {status}")
+    if technician_only and status != before and (before, status) not in TECHNICIAN_TRANSITIONS:
+        raise forbidden(f"A technician cannot move a job from {before} to {status}")
     _check_needs_technician(job, status)
     if "technician" in changed and job.get("technician") is not None:
         await _check_technician_exists(req, job)
@@ -75,15 +78,13 @@ async def _check_new_job(req, job, status):
         await _check_technician_exists(req, job)
 
 
-async def _check_technician_update(req, original, changed, before, status):
+async def _check_technician_update(req, original, changed):
     technician_id = object_id(original.get("technician"))
     technician = await req.db.master.query("Technician").get(technician_id) if technician_id else None
     if not is_users_technician(req, technician):
         raise forbidden("Only the assigned technician or a dispatcher can update this job")
     if changed - {"status"}:
         raise forbidden("A technician can only change a job's status")
-    if status != before and (before, status) not in TECHNICIAN_TRANSITIONS:
-        raise forbidden(f"A technician cannot move a job from {before} to {status}")
 
 
 def _status_after_reassignment(job, before, status):

@@ -69,7 +69,7 @@ async def update(server: Any, params: Any, master_key_only: Any) -> None:
             encode_value(value)  # validates; the value is kept as sent (file urls included)
             current[key] = value
     for key, value in (master_key_only or {}).items():
-        if value:
+        if value is True:
             flags[key] = True
         else:
             flags.pop(key, None)

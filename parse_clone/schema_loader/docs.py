@@ -68,7 +68,7 @@ def _permissions(clp: dict[str, Any] | None) -> str:
 
 def _class_section(cls: ClassDef) -> list[str]:
     title = export_class_name(cls.class_name)
-    heading = f"### {title}" + (f" (`{cls.class_name}`)" if title != cls.class_name else "")
+    heading = f"#### {title}" + (f" (`{cls.class_name}`)" if title != cls.class_name else "")
     lines = [heading, ""]
     if cls.description:
         lines += [cls.description, ""]

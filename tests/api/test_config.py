@@ -109,3 +109,10 @@ async def test_unknown_op_is_108(api):
     status, body = await api.put("/config", {"params": {"a": {"__op": "Explode"}}}, master=True)
     assert (status, body) == (400, {"code": 108, "error": "The Explode operator is not supported yet."})
     assert await params(api) == {"a": 1}
+
+
+async def test_master_key_only_delete_op_clears_the_flag(api):
+    await api.put("/config", {"params": {"counter": 1}, "masterKeyOnly": {"counter": True}}, master=True)
+    await api.put("/config", {"masterKeyOnly": {"counter": {"__op": "Delete"}}}, master=True)
+    status, body = await api.get("/config")
+    assert (status, body) == (200, {"params": {"counter": 1}})

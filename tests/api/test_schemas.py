@@ -435,3 +435,12 @@ async def test_purged_class_can_be_deleted(api):
     await api.post("/classes/A", {"x": 1})
     assert await api.delete("/purge/A", master=True) == (200, {})
     assert await api.delete("/schemas/A", master=True) == (200, {})
+
+
+async def test_put_null_class_level_permissions_resets_to_public(api):
+    await api.post("/schemas/Locked", {"classLevelPermissions": {"find": {"role:admin": True}}}, master=True)
+    status, body = await api.put("/schemas/Locked", {"classLevelPermissions": None}, master=True)
+    assert status == 200
+    assert body["classLevelPermissions"]["find"] == {"*": True}
+    status, found = await api.get("/classes/Locked")
+    assert (status, found) == (200, {"results": []})

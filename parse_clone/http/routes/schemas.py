@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ...core.clp import default_clp
 from ...core.errors import ParseError
 from ...core.schema_defs import check_class_name
 from ...core.server import Server
@@ -21,6 +24,13 @@ def _forbid_locked(server: Server) -> None:
     """The `schema` option's lockSchemas: the defined schemas are the only source of classes (Parse's 119)."""
     if schemas_locked(server):
         raise ParseError(ParseError.OPERATION_FORBIDDEN, "Cannot perform this operation when schemas options is used.")
+
+
+def _clp(body: dict) -> Any:
+    """The CLP a PUT sets: an explicit null resets the class to the public default."""
+    if "classLevelPermissions" in body and body["classLevelPermissions"] is None:
+        return default_clp()
+    return body.get("classLevelPermissions")
 
 
 def _body(req: ParseRequest) -> dict:
@@ -74,7 +84,7 @@ async def update(server: Server, req: ParseRequest) -> Reply:
         raise ParseError(ParseError.INVALID_CLASS_NAME,
                          f"Class name mismatch between {body['className']} and {class_name}.")
     result = await server.schema.update_class(class_name, body.get("fields") or {},
-                                              body.get("classLevelPermissions"), body.get("indexes"))
+                                              _clp(body), body.get("indexes"))
     return Reply(result)
 
 
