@@ -19,7 +19,7 @@ import aiohttp
 from ..core.errors import ParseError
 from . import demo_data as data
 from .remote import ParseRest, RemoteError
-from .schema import _config, add_target_arguments, server_url
+from .schema import add_target_arguments, server_url, target_config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,16 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="the Home Health Aide demo")
     cmds = p.add_subparsers(dest="demo_command", required=True)
     seed = cmds.add_parser("seed", help="fill a running server (schema.json and cloud/ loaded) with demo data")
-    add_target_arguments(seed)
+    add_target_arguments(seed, database=False)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a `demo` subcommand; the exit status."""
-    if args.databaseURI:
-        print("parse-clone demo seed works through a running server (the cloud code applies the rules): "
-              "drop --databaseURI", file=sys.stderr)
-        return 1
-    config = _config(args)
+    config = target_config(args)
     url = server_url(args)
 
     async def go() -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 from contextlib import asynccontextmanager
@@ -17,7 +16,7 @@ from typing import AsyncIterator
 
 import aiohttp
 
-from ..config import load_config
+from ..config import ServerConfig, load_config
 from ..core.clp import default_clp
 from ..core.errors import ParseError
 from ..core.schema import SchemaController
@@ -29,32 +28,34 @@ from ..storage import open_adapter
 from .remote import HttpSchemaTarget, ParseRest, RemoteError
 
 
-def add_target_arguments(p: argparse.ArgumentParser) -> None:
-    """Where to find the server (or database) and its keys; defaults as for `serve`."""
+def add_target_arguments(p: argparse.ArgumentParser, database: bool = True) -> None:
+    """Where to find the server (or, with `database`, the database) and its keys; defaults as for `serve`."""
     p.add_argument("--config", help="JSON config file (Parse Server option names)")
     p.add_argument("--serverURL", help="the running server (default http://localhost:<port><mountPath>)")
     p.add_argument("--appId")
     p.add_argument("--masterKey")
-    p.add_argument("--databaseURI", help="work on this database directly instead of a running server")
-    p.add_argument("--collectionPrefix")
+    if database:
+        p.add_argument("--databaseURI", help="work on this database directly instead of a running server")
+        p.add_argument("--collectionPrefix")
 
 
 def server_url(args: argparse.Namespace) -> str:
     """The running server's URL the CLI talks to."""
-    config = _config(args)
+    config = target_config(args)
     return (args.serverURL or config.serverURL or f"http://localhost:{config.port}{config.mount}").rstrip("/")
 
 
-def _config(args: argparse.Namespace):
-    return load_config(getattr(args, "config", None), {
+def target_config(args: argparse.Namespace) -> ServerConfig:
+    """The configuration (flags, PARSE_SERVER_* variables, --config file) the CLI talks with."""
+    return load_config(args.config, {
         "appId": args.appId, "masterKey": args.masterKey, "serverURL": args.serverURL,
-        "databaseURI": args.databaseURI, "collectionPrefix": args.collectionPrefix})
+        "databaseURI": getattr(args, "databaseURI", None), "collectionPrefix": getattr(args, "collectionPrefix", None)})
 
 
 @asynccontextmanager
 async def open_target(args: argparse.Namespace) -> AsyncIterator[SchemaTarget]:
     """The database (--databaseURI) or the running server's /schemas."""
-    config = _config(args)
+    config = target_config(args)
     if args.databaseURI:
         if config.databaseURI.startswith("sqlite:///"):
             os.makedirs(os.path.dirname(config.databaseURI[len("sqlite:///"):]) or ".", exist_ok=True)

@@ -323,6 +323,8 @@ def export_document(schemas: list[dict[str, Any]], default_clp: dict[str, Any]) 
     classes = []
     for schema in sorted(schemas, key=lambda s: (not s["className"].startswith("_"), s["className"])):
         name = schema["className"]
+        if name in VOLATILE_CLASSES or name.startswith("_Join:"):
+            continue
         builtin = builtin_fields(name)
         fields = {n: _export_field(f) for n, f in schema.get("fields", {}).items() if n not in builtin}
         indexes = {n: spec for n, spec in (schema.get("indexes") or {}).items()

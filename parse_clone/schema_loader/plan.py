@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.clp import complete_clp, default_clp
+from ..core.schema_defs import VOLATILE_CLASSES
 from .document import PROTECTED_INDEXES, builtin_fields
 from .model import ClassDef, FieldDef, LoadOptions, SchemaDocument
 
@@ -124,7 +125,7 @@ def make_plan(document: SchemaDocument, current: dict[str, dict[str, Any]], opti
         plan.classes.append(_new_class(cls) if existing is None else _update_class(cls, existing, options, plan))
     defined = {c.class_name for c in document.classes}
     for name, schema in sorted(current.items()):
-        if name in defined:
+        if name in defined or name in VOLATILE_CLASSES or name.startswith("_Join:"):
             continue
         if name not in SYSTEM_CLASSES:
             plan.kept.append(Change("keep", "class", name, detail="not in the file"))

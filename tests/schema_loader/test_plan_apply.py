@@ -171,3 +171,10 @@ async def test_classes_not_in_the_file_keep_their_clp_but_close_add_field(target
     assert [(k.kind, k.class_name) for k in plan.kept] == [("class", "Other")]
     clp = (await target.schemas())["Other"]["classLevelPermissions"]
     assert (clp["find"], clp["addField"]) == ({"*": True}, {})
+
+
+async def test_parses_internal_classes_are_left_alone(target):
+    await target.controller.storage.create_class("_JobStatus", {"className": "_JobStatus", "fields": {},
+                                                                "classLevelPermissions": None, "indexes": None})
+    plan, _ = await load_schema(doc(note()), target, LoadOptions(strict=True))
+    assert [cp.class_name for cp in plan.classes] == ["Note"] and plan.kept == []

@@ -104,6 +104,16 @@ async def test_status_moves_only_along_allowed_transitions(crew):
     assert (status, body) == (400, {"code": 142, "error": "A job cannot go from open to completed"})
 
 
+async def test_a_technician_cannot_skip_a_step_either(crew, anns_job):
+    status, body = await crew.put("ann", "Job", anns_job, {"status": "completed"})
+    assert (status, body) == (400, {"code": 142, "error": "A job cannot go from assigned to completed"})
+
+
+async def test_a_technician_cannot_reassign_their_job(crew, anns_job):
+    status, body = await crew.put("ann", "Job", anns_job, {"technician": pointer("Technician", crew.ben.technician)})
+    assert (status, body) == (400, {"code": 119, "error": "A technician can only change a job's status"})
+
+
 async def test_an_unknown_status_is_refused(crew, anns_job):
     status, body = await crew.put("dora", "Job", anns_job, {"status": "done"})
     assert (status, body) == (400, {"code": 142, "error": "status must be one of open, assigned, in_progress, "

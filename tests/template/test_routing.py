@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from tests.template.conftest import ANN_AT, BEN_AT, NEAR_ANN, NEAR_BEN, date, pointer
+from tests.template.conftest import ANN_AT, NEAR_ANN, NEAR_BEN, date, pointer
 
 NONE_AVAILABLE = {"code": 101, "error": "No technician is available"}
 
