@@ -143,8 +143,23 @@ class SQLiteAdapter(StorageAdapter):
         row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                                (class_name,)).fetchone()
         if row:
+            self._add_perm_columns(class_name)
             self._tables.add(class_name)
         return row is not None
+
+    def _add_perm_columns(self, class_name: str) -> None:
+        """Tables made before the rperm/wperm columns existed get them, filled from the documents."""
+        table = quote_ident(class_name)
+        columns = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+        if "rperm" in columns:
+            return
+        with self._write() as db:
+            for column, key in (("rperm", "_rperm"), ("wperm", "_wperm")):
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                kind = f"json_type(doc, '$.{key}')"
+                db.execute(f"UPDATE {table} SET {column} = CASE WHEN {kind} IS NULL OR {kind} = 'null' THEN NULL "
+                           f"WHEN {kind} = 'array' THEN json_extract(doc, '$.{key}') "
+                           f"ELSE json_array(json_extract(doc, '$.{key}')) END")
 
     def _ensure_table(self, class_name: str) -> None:
         if self._has_table(class_name):
@@ -158,7 +173,7 @@ class SQLiteAdapter(StorageAdapter):
                              f"Class {class_name} cannot be stored next to {clash[0]}: SQLite table names "
                              "ignore letter case")
         self._db.execute(f"CREATE TABLE IF NOT EXISTS {quote_ident(class_name)} (objectId TEXT PRIMARY KEY, "
-                         "createdAt TEXT, updatedAt TEXT, doc TEXT NOT NULL)")
+                         "createdAt TEXT, updatedAt TEXT, doc TEXT NOT NULL, rperm TEXT, wperm TEXT)")
         self._tables.add(class_name)
 
     # ----- schema store -----
@@ -249,7 +264,8 @@ class SQLiteAdapter(StorageAdapter):
     # ----- objects -----
     async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
         """Insert one document (a single statement: atomic without an explicit transaction)."""
-        sql = f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc) VALUES (?, ?, ?, ?)"
+        sql = (f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc, rperm, wperm) "
+               "VALUES (?, ?, ?, ?, ?, ?)")
         row = _row(doc)
         self._ensure_table(class_name)
         try:
@@ -382,11 +398,11 @@ class SQLiteAdapter(StorageAdapter):
             object_id = doc["objectId"]
             apply_update(doc, update)
             doc["objectId"] = object_id  # the id is the row's identity, never updated
-            _, created, updated, body = _row(doc)
-            rows.append((created, updated, body, object_id))
+            _, created, updated, body, rperm, wperm = _row(doc)
+            rows.append((created, updated, body, rperm, wperm, object_id))
         try:
-            self._db.executemany(f"UPDATE {quote_ident(class_name)} SET createdAt = ?, updatedAt = ?, doc = ? "
-                                 "WHERE objectId = ?", rows)
+            self._db.executemany(f"UPDATE {quote_ident(class_name)} SET createdAt = ?, updatedAt = ?, doc = ?, "
+                                 "rperm = ?, wperm = ? WHERE objectId = ?", rows)
         except sqlite3.IntegrityError as e:
             raise self._duplicate(class_name, e) from None
 
@@ -402,8 +418,8 @@ class SQLiteAdapter(StorageAdapter):
             doc.setdefault("objectId", new_object_id())
             self._ensure_table(class_name)
             try:
-                db.execute(f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc) "
-                           "VALUES (?, ?, ?, ?)", _row(doc))
+                db.execute(f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc, rperm, "
+                           "wperm) VALUES (?, ?, ?, ?, ?, ?)", _row(doc))
             except sqlite3.IntegrityError as e:
                 raise self._duplicate(class_name, e) from None
 
@@ -568,11 +584,25 @@ def _fields(schema: ClassSchema | None) -> dict[str, Any]:
     return (schema or {}).get("fields") or {}
 
 
-def _row(doc: Document) -> tuple[str, str | None, str | None, str]:
-    """(objectId, createdAt, updatedAt, JSON of the rest)."""
+Row = tuple[str, "str | None", "str | None", str, "str | None", "str | None"]
+
+
+def _row(doc: Document) -> Row:
+    """(objectId, createdAt, updatedAt, JSON of the rest, rperm, wperm).
+
+    The ACL lists are also kept in their own columns (JSON arrays, NULL = public) so that
+    the ACL filter every client query carries reads a few bytes instead of parsing `doc`.
+    """
     body = {k: v for k, v in doc.items() if k not in ("objectId", "createdAt", "updatedAt")}
     object_id = doc.get("objectId") or new_object_id()
-    return object_id, doc.get("createdAt"), doc.get("updatedAt"), orjson.dumps(body).decode()
+    return (object_id, doc.get("createdAt"), doc.get("updatedAt"), orjson.dumps(body).decode(),
+            _perm_column(doc.get("_rperm")), _perm_column(doc.get("_wperm")))
+
+
+def _perm_column(value: Any) -> str | None:
+    if value is None:
+        return None
+    return orjson.dumps(value if isinstance(value, list) else [value]).decode()
 
 
 def _doc(row: tuple[str, str | None, str | None, str]) -> Document:

@@ -109,6 +109,10 @@ def _where(where: Where, fields: dict[str, Any]) -> tuple[list[str], list[Any], 
                 residual[key] = value
         elif key.startswith("$"):
             residual[key] = value
+        elif key in ("_rperm", "_wperm") and _perm_filter(key, value) is not None:
+            sql, p = _perm_filter(key, value)  # type: ignore[misc]
+            sqls.append(sql)
+            params += p
         else:
             s, p, r = _field_memo(key, value, fields)
             sqls += s
@@ -116,6 +120,23 @@ def _where(where: Where, fields: dict[str, Any]) -> tuple[list[str], list[Any], 
             if r is not _NOTHING:
                 residual[key] = r
     return sqls, params, residual
+
+
+def _perm_filter(key: str, value: Any) -> Sql | None:
+    """The ACL filter `{_rperm: {"$in": [None, "*", ...]}}` on its own column (None if another shape)."""
+    if not isinstance(value, dict) or set(value) != {"$in"} or not isinstance(value["$in"], list):
+        return None
+    entities = value["$in"]
+    if not all(e is None or isinstance(e, str) for e in entities):
+        return None
+    column = key[1:]  # _rperm -> rperm
+    names = [e for e in entities if e is not None]
+    parts = [f"{column} IS NULL"] if None in entities else []
+    if names:
+        parts.append(f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({', '.join('?' * len(names))}))")
+    if not parts:
+        return "0", []
+    return "(" + " OR ".join(parts) + ")", names
 
 
 def _any_of(branches: list[tuple[list[str], list[Any], Where]]) -> tuple[Sql | None, bool]:
