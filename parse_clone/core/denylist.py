@@ -15,23 +15,34 @@ def _entry_json(key: str, value: Any) -> str:
     return f'{{"key":"{key}","value":"{value}"}}' if value is not None else f'{{"key":"{key}"}}'
 
 
-def _contains(data: Any, key: str, value: Any) -> bool:
-    if isinstance(data, list):
-        return any(_contains(v, key, value) for v in data)
-    if not isinstance(data, dict):
-        return False
+_KEYWORDS = tuple(key for key, _ in DENYLIST)
+
+
+def _collect(data: Any, found: set[int]) -> None:
+    """Indexes of the DENYLIST entries present in `data` (one walk for all entries)."""
+    if data.__class__ is list:
+        for v in data:
+            if v.__class__ in (dict, list):
+                _collect(v, found)
+        return
+    if data.__class__ is not dict:
+        return
     for k, v in data.items():
         # A dotted key path ("obj.constructor.x") reaches the keyword as one of its segments.
-        if isinstance(k, str) and key in k.split(".") and (value is None or v == value):
-            return True
-        if _contains(v, key, value):
-            return True
-    return False
+        if isinstance(k, str) and any(word in k for word in _KEYWORDS):
+            parts = k.split(".")
+            for i, (key, value) in enumerate(DENYLIST):
+                if key in parts and (value is None or v == value):
+                    found.add(i)
+        if v.__class__ in (dict, list):
+            _collect(v, found)
 
 
 def check_prohibited_keywords(data: Any) -> None:
     """105 when request data holds a denied key (at any depth or inside a dotted key path)."""
-    for key, value in DENYLIST:
-        if _contains(data, key, value):
-            raise ParseError(ParseError.INVALID_KEY_NAME,
-                             f"Prohibited keyword in request data: {_entry_json(key, value)}.")
+    found: set[int] = set()
+    _collect(data, found)
+    if found:
+        key, value = DENYLIST[min(found)]
+        raise ParseError(ParseError.INVALID_KEY_NAME,
+                         f"Prohibited keyword in request data: {_entry_json(key, value)}.")

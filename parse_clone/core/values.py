@@ -11,8 +11,15 @@ _ID_ALPHABET = string.ascii_letters + string.digits
 
 
 def new_object_id(size: int = 10) -> str:
-    """A random objectId of `size` characters from [A-Za-z0-9]."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(size))
+    """A random objectId of `size` characters from [A-Za-z0-9] (uniform: bytes >= 248 are skipped)."""
+    chars: list[str] = []
+    while len(chars) < size:
+        for b in secrets.token_bytes(size + 8):
+            if b < 248:  # 248 = 4 * 62, so b % 62 is unbiased
+                chars.append(_ID_ALPHABET[b % 62])
+                if len(chars) == size:
+                    break
+    return "".join(chars)
 
 
 def new_session_token() -> str:

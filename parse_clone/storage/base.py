@@ -61,6 +61,7 @@ Adapters store what they are given; core adds the default fields on read.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+import contextlib
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -238,6 +239,14 @@ class StorageAdapter(ABC):
         from ..core.errors import ParseError
 
         raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "This database does not support transactions.")
+
+    def write_group(self) -> AbstractAsyncContextManager[None]:
+        """``async with adapter.write_group():`` a run of independent writes follows (a batch).
+
+        Not atomic: each write stands alone, as without it. Adapters may use it to share one
+        commit among the writes; the default does nothing.
+        """
+        return contextlib.nullcontext()
 
     # ----- global config (Parse.Config) -----
     @abstractmethod

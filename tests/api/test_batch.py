@@ -163,3 +163,40 @@ async def test_transaction_rolls_back_updates_and_deletes(api, backend):
     assert (status, body) == (400, {"code": 101, "error": "Object not found."})
     _, found = await api.get("/classes/Post", params={"order": "n"})
     assert [r["n"] for r in found["results"]] == [1, 2]
+
+
+async def test_hooks_that_query_inside_a_batch_do_not_wait_for_the_batch_itself(api, backend):
+    """Writes in a batch share one SQLite transaction; a hook's own queries (other tasks) join it."""
+    import asyncio
+
+    seen = []
+
+    @api.server.cloud.before_save("Hooked")
+    async def count_siblings(req):
+        seen.append(await req.query("Hooked").count())
+
+    requests = [{"method": "POST", "path": "/1/classes/Hooked", "body": {"n": i}} for i in range(3)]
+    status, body = await asyncio.wait_for(api.post("/batch", {"requests": requests}, master=True), 10)
+    assert status == 200
+    assert all("success" in r for r in body)
+    assert seen == [0, 1, 2]
+
+
+async def test_hooks_that_query_inside_a_transactional_batch_see_its_writes(api, backend):
+    import asyncio
+
+    if backend != "sqlite":
+        import pytest
+
+        pytest.skip("mongomock has no sessions, so no transactions")
+    seen = []
+
+    @api.server.cloud.before_save("Hooked")
+    async def count_siblings(req):
+        seen.append(await req.query("Hooked").count())
+
+    requests = [{"method": "POST", "path": "/1/classes/Hooked", "body": {"n": i}} for i in range(3)]
+    status, body = await asyncio.wait_for(
+        api.post("/batch", {"requests": requests, "transaction": True}, master=True), 10)
+    assert status == 200
+    assert seen == [0, 1, 2]

@@ -47,7 +47,9 @@ async def handle(server: Server, req: ParseRequest) -> Reply:
         routable_path(sub.get("path"), prefixes)
     if body.get("transaction") is True:
         return await _run_transaction(server, req, requests, prefixes)
-    return Reply(await _run_all(server, req, requests, prefixes))
+    async with server.storage.write_group():
+        results = await _run_all(server, req, requests, prefixes)
+    return Reply(results)
 
 
 class _Abort(Exception):

@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import asyncio
+import contextvars
 import functools
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, AsyncIterator, Iterator
@@ -58,6 +59,9 @@ class SQLiteAdapter(StorageAdapter):
         self._conn: sqlite3.Connection | None = None
         self._tx_owner: asyncio.Task[Any] | None = None  # the task inside `transaction()`, if any
         self._tx_lock = asyncio.Lock()
+        # True in the transaction's task and in tasks it starts (hooks run under wait_for), which
+        # must not wait for the transaction they belong to.
+        self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"sqlite_tx_{id(self)}", default=False)
         self._tables: set[str] = set()  # class tables known to exist (exact spelling)
 
     # ----- lifecycle -----
@@ -115,11 +119,21 @@ class SQLiteAdapter(StorageAdapter):
             raise
 
     @asynccontextmanager
+    async def write_group(self) -> AsyncIterator[None]:
+        """Independent writes sharing one commit: each keeps its own savepoint, failures stay local."""
+        if self._in_tx.get():
+            yield  # already inside transaction()
+            return
+        async with self.transaction():
+            yield
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Run the enclosed calls as one SQLite transaction; other tasks' calls wait until it ends."""
         await self._tx_lock.acquire()
         db = self._db
         self._tx_owner = asyncio.current_task()
+        token = self._in_tx.set(True)
         db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -130,6 +144,7 @@ class SQLiteAdapter(StorageAdapter):
             self._tables.clear()
             raise
         finally:
+            self._in_tx.reset(token)
             self._tx_owner = None
             self._tx_lock.release()
 
@@ -647,8 +662,7 @@ def _after_transactions(method: Any) -> Any:
     """Make a storage call wait while another task holds `transaction()` (they share one connection)."""
     @functools.wraps(method)
     async def wrapper(self: SQLiteAdapter, *args: Any, **kwargs: Any) -> Any:
-        owner = self._tx_owner
-        if owner is not None and owner is not asyncio.current_task():
+        if self._tx_owner is not None and not self._in_tx.get():
             async with self._tx_lock:
                 pass
         return await method(self, *args, **kwargs)
