@@ -77,7 +77,8 @@ def _require_node() -> None:
         )
 
 
-def _server_command(port: int, database: Path) -> list[str]:
+def _base_command(port: int, database: Path) -> list[str]:
+    """Our server with the e2e keys on a fresh SQLite file."""
     return [
         sys.executable, "-m", "parse_clone", "serve",
         "--port", str(port),
@@ -87,6 +88,11 @@ def _server_command(port: int, database: Path) -> list[str]:
         "--javascriptKey", "test",
         "--restAPIKey", "rest",
         "--mountPath", "/1",
+    ]  # fmt: skip
+
+
+def _server_command(port: int, database: Path) -> list[str]:
+    return _base_command(port, database) + [
         "--allowClientClassCreation", "true",
         "--liveQuery", '{"classNames": ["E2ELiveJob"]}',  # scenarios/livequery.mjs
         "--no-schema",
@@ -95,15 +101,7 @@ def _server_command(port: int, database: Path) -> list[str]:
 
 
 def _template_server_command(port: int, database: Path) -> list[str]:
-    return [
-        sys.executable, "-m", "parse_clone", "serve",
-        "--port", str(port),
-        "--databaseURI", f"sqlite:///{database}",
-        "--appId", "test",
-        "--masterKey", "test",
-        "--javascriptKey", "test",
-        "--restAPIKey", "rest",
-        "--mountPath", "/1",
+    return _base_command(port, database) + [
         "--schema", str(REPO_ROOT / "schema.json"),
         "--cloud", str(REPO_ROOT / "cloud"),
     ]  # fmt: skip
