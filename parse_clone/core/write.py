@@ -280,10 +280,11 @@ def _adds_fields(schema: ClassSchema, data: dict[str, Any], relations: dict[str,
     return False
 
 
-def check_clp_quiet(clp: dict[str, Any] | None, class_name: str, auth: Auth, op: str) -> bool:
+def check_clp_quiet(clp: dict[str, Any] | None, class_name: str, auth: Auth, op: str,
+                    action: str = "create") -> bool:
     """Would the CLP allow `op`? (no exception)."""
     try:
-        check_clp(clp, class_name, auth, op, action="create")
+        check_clp(clp, class_name, auth, op, action=action)
         return True
     except ParseError:
         return False
@@ -322,21 +323,13 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
         return await update_special(server, auth, class_name, object_id, body)
     enforce_role_security("update", class_name, auth)
     data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
-    schema = await server.schema.get(class_name)
-    if schema is None:
-        if not auth.is_master and not server.config.allowClientClassCreation:
-            raise ParseError(ParseError.OPERATION_FORBIDDEN,
-                             f"This user is not allowed to access non-existent class: {class_name}")
-        raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+    schema = await _existing_schema(server, auth, class_name)
     where: dict[str, Any] = {"objectId": object_id}
     restrictions: list[dict[str, Any]] = []
     clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
     if not auth.bypasses_permissions:
-        pointer_fields = check_clp(clp, class_name, auth, "update")
-        if pointer_fields is not None:
-            restriction = pointer_permission_where(pointer_fields, auth.user_id, schema["fields"])
-            if restriction is None:
-                raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+        restriction = _pointer_restriction(clp, class_name, auth, schema, "update")
+        if restriction is not None:
             restrictions.append(restriction)
         restrictions.append({"_wperm": {"$in": [None, *auth.acl_group()]}})
     hooked = await triggers.prepare_save(server, auth, class_name, schema, body, object_id,
@@ -346,13 +339,10 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
         data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
     if not auth.bypasses_permissions and _adds_fields(schema, data, relations):
         # addField granted through pointerFields limits the update to objects pointing at the user.
-        pointer_fields = check_clp(clp, class_name, auth, "addField", action="update")
-        if pointer_fields is not None:
-            restriction = pointer_permission_where(pointer_fields, auth.user_id, schema["fields"])
-            if restriction is None:
-                raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+        restriction = _pointer_restriction(clp, class_name, auth, schema, "addField", action="update")
+        if restriction is not None:
             restrictions.append(restriction)
-    can_add = auth.bypasses_permissions or check_clp_quiet_update(clp, class_name, auth)
+    can_add = auth.bypasses_permissions or check_clp_quiet(clp, class_name, auth, "addField", action="update")
     schema = await server.schema.enforce_fields(class_name, {**data, **_relation_type(relations)}, can_add)
     _check_required(schema, class_name, data, False)
     now = now_iso()
@@ -388,15 +378,6 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     return WriteResult(response=response, object_id=object_id, stored=stored)
 
 
-def check_clp_quiet_update(clp: dict[str, Any] | None, class_name: str, auth: Auth) -> bool:
-    """Would the CLP allow adding a field during an update?"""
-    try:
-        check_clp(clp, class_name, auth, "addField", action="update")
-        return True
-    except ParseError:
-        return False
-
-
 async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
                  rules: bool = True) -> dict[str, Any] | None:
     """DELETE /classes/C/id: 101 when missing or not writable; returns the deleted stored document."""
@@ -404,21 +385,13 @@ async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
         from .special_classes import delete_special
         return await delete_special(server, auth, class_name, object_id)
     enforce_role_security("delete", class_name, auth)
-    schema = await server.schema.get(class_name)
-    if schema is None:
-        if not auth.is_master and not server.config.allowClientClassCreation:
-            raise ParseError(ParseError.OPERATION_FORBIDDEN,
-                             f"This user is not allowed to access non-existent class: {class_name}")
-        raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+    schema = await _existing_schema(server, auth, class_name)
     where: dict[str, Any] = {"objectId": object_id}
     if not auth.bypasses_permissions:
         clp = await server.schema.clp(class_name)
-        pointer_fields = check_clp(clp, class_name, auth, "delete")
         parts: list[dict[str, Any]] = [where]
-        if pointer_fields is not None:
-            restriction = pointer_permission_where(pointer_fields, auth.user_id, schema["fields"])
-            if restriction is None:
-                raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+        restriction = _pointer_restriction(clp, class_name, auth, schema, "delete")
+        if restriction is not None:
             parts.append(restriction)
         parts.append({"_wperm": {"$in": [None, *auth.acl_group()]}})
         where = {"$and": parts}
@@ -432,6 +405,33 @@ async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
     if hooked is not None:
         await triggers.finish_delete(server, auth, class_name, schema, hooked)
     return original
+
+
+async def _existing_schema(server: Server, auth: Auth, class_name: str) -> ClassSchema:
+    """The schema of a class written to by id: 119 for clients when it doesn't exist, else 101."""
+    schema = await server.schema.get(class_name)
+    if schema is None:
+        if not auth.is_master and not server.config.allowClientClassCreation:
+            raise ParseError(ParseError.OPERATION_FORBIDDEN,
+                             f"This user is not allowed to access non-existent class: {class_name}")
+        raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+    return schema
+
+
+def _pointer_restriction(clp: dict[str, Any] | None, class_name: str, auth: Auth, schema: ClassSchema,
+                         operation: str, action: str | None = None) -> dict[str, Any] | None:
+    """The where limiting a write to objects whose user fields point at the requester (CLP pointer permissions).
+
+    None when the CLP grants the operation outright; 101 when only pointer permissions could and
+    there is no user.
+    """
+    pointer_fields = check_clp(clp, class_name, auth, operation, action=action)
+    if pointer_fields is None:
+        return None
+    restriction = pointer_permission_where(pointer_fields, auth.user_id, schema["fields"])
+    if restriction is None:
+        raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+    return restriction
 
 
 async def _fetch_original(server: Server, class_name: str, schema: ClassSchema,
