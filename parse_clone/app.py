@@ -7,9 +7,9 @@ import logging
 from aiohttp import web
 
 from .config import ServerConfig
-from .core.cloud_runtime import install_cloud, start_cloud, stop_cloud
-from .core.files import upload_rules
-from .core.server import Server
+from .core.hooks.runtime import install_cloud, start_cloud, stop_cloud
+from .core.files.service import upload_rules
+from .core.runtime.server import Server
 from .files import open_files_adapter
 from .http.pipeline import Pipeline
 from .http.routes import build_router

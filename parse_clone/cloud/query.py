@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from .objects import CloudObject, GeoPoint, to_parse_json
 
 if TYPE_CHECKING:

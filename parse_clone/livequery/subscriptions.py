@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import orjson
 
-from ..core.errors import ParseError
-from ..core.matcher import compile_where
-from ..core.where import SUBQUERY_OPS, normalize_where, validate_where
+from ..errors import ParseError
+from ..language.matcher import compile_where
+from ..language.where import SUBQUERY_OPS, normalize_where, validate_where
 
 if TYPE_CHECKING:
     from .client import Client

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...core import query, write
-from ...core.errors import ParseError
-from ...core.server import Server
+from ...core.query import find as query
+from ...core.write import objects as write
+from ...errors import ParseError
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 
