@@ -10,9 +10,9 @@ distanceKm, tiedWith: [names of the other tied technicians]}.
 
 technicianRoute({technicianId, date?}) — that technician's user, dispatchers, managers. The
 technician's open jobs (assigned / in_progress), only those scheduled on `date` (YYYY-MM-DD, UTC)
-when given: the job in progress first, then by scheduledTime; jobs booked for the same time are
-visited nearest-first from the previous stop (the first from the technician's location).
-Returns {technician, date, stops: [{order, job, distanceKm}], totalKm}.
+when given, ordered to shorten travel while keeping each visit within an hour of its
+scheduledTime (nearest-neighbour plus 2-opt, _tour.py); the job in progress stays first.
+Returns {technician, date, stops: [{order, job, distanceKm, eta}], totalKm}.
 """
 
 from datetime import datetime, timedelta, timezone
@@ -21,6 +21,7 @@ from parse_clone.cloud import Cloud, Field, ParseError, parse_date
 
 from ._access import forbidden, invalid, is_staff, is_users_technician
 from ._geo import distance_km
+from ._tour import Stop, evaluate, plan_route
 from ._model import OPEN_JOB_STATUSES, TIE_KM
 
 cloud = Cloud()
@@ -62,6 +63,10 @@ async def assign_nearest_technician(req):
             "tiedWith": [t.get("name") for t in tied]}
 
 
+def _iso(when):
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
 def _day(text):
     try:
         start = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
@@ -71,21 +76,19 @@ def _day(text):
 
 
 def order_stops(start, jobs):
-    """Jobs in visiting order, each with its distance from the previous stop (None if unknown)."""
-    def booked(job):
-        when = parse_date(job.get("scheduledTime"))
-        return (job.get("status") != "in_progress", when or datetime.max.replace(tzinfo=timezone.utc))
-
-    pending = sorted(jobs, key=lambda j: (booked(j), j.id))
-    stops, here = [], start
-    while pending:
-        slot = [j for j in pending if booked(j) == booked(pending[0])]
-        nxt = min(slot, key=lambda j: (distance_km(here, j.get("location")) is None,
-                                       distance_km(here, j.get("location")) or 0.0, j.id))
-        stops.append((nxt, distance_km(here, nxt.get("location"))))
-        here = nxt.get("location") or here
-        pending.remove(nxt)
-    return stops
+    """Jobs in visiting order (see _tour.py), each with its distance from the previous stop and its ETA."""
+    in_progress = next((j.id for j in jobs if j.get("status") == "in_progress"), None)
+    # the job in progress has started: its booked time no longer constrains the day
+    stops = [Stop(j.id, j.get("location"), None if j.id == in_progress else parse_date(j.get("scheduledTime")))
+             for j in jobs]
+    tour = plan_route(start, stops, distance_km, first=in_progress)
+    _, _, arrivals = evaluate(start, tour, distance_km)
+    by_id = {j.id: j for j in jobs}
+    out, here = [], start
+    for stop, eta in zip(tour, arrivals):
+        out.append((by_id[stop.key], distance_km(here, stop.location), eta))
+        here = stop.location or here
+    return out
 
 
 @cloud.define("technicianRoute", require_user=True, fields={"technicianId": Field(type=str, required=True)})
@@ -102,8 +105,9 @@ async def technician_route(req):
         start, end = _day(date)
         query.greater_than_or_equal_to("scheduledTime", start).less_than("scheduledTime", end)
     stops = order_stops(technician.get("location"), await query.find())
-    total = sum(d for _, d in stops if d is not None)
+    total = sum(d for _, d, _ in stops if d is not None)
     return {"technician": technician, "date": date,
-            "stops": [{"order": i + 1, "job": job, "distanceKm": None if d is None else round(d, 3)}
-                      for i, (job, d) in enumerate(stops)],
+            "stops": [{"order": i + 1, "job": job, "distanceKm": None if d is None else round(d, 3),
+                       "eta": None if eta is None else {"__type": "Date", "iso": _iso(eta)}}
+                      for i, (job, d, eta) in enumerate(stops)],
             "totalKm": round(total, 3)}

@@ -139,11 +139,14 @@ async def test_the_route_lists_open_jobs_in_visiting_order(crew, anns_day):
     status, body = await route(crew, "ann", crew.ann.technician)
     assert status == 200
     stops = body["result"]["stops"]
-    # in progress first; then by time; the two 10:00 visits nearest-first from the 08:00 one (C)
+    # in progress first; 08:00 before the 10:00 visits (its window closes at 09:00); of those two,
+    # B then A, since tomorrow's visit is at A too: C-B-A-A is shorter than C-A-B-A
     assert [s["job"]["objectId"] for s in stops] == [anns_day[k] for k in (
-        "now", "early", "later_far", "later_near", "tomorrow")]
+        "now", "early", "later_near", "later_far", "tomorrow")]
     assert [s["order"] for s in stops] == [1, 2, 3, 4, 5]
-    assert [s["distanceKm"] for s in stops] == [km(ANN_AT, D), km(D, C), km(C, A), km(A, B), km(B, A)]
+    assert [s["distanceKm"] for s in stops] == [km(ANN_AT, D), km(D, C), km(C, B), km(B, A), 0]
+    # the clock starts when the first window opens (07:00); tomorrow's visit waits for its window
+    assert stops[4]["eta"] == {"__type": "Date", "iso": "2030-05-07T07:00:00.000Z"}
     assert body["result"]["totalKm"] == pytest.approx(sum(s["distanceKm"] for s in stops), abs=0.002)
     assert body["result"]["technician"]["objectId"] == crew.ann.technician
 
