@@ -14,6 +14,7 @@ from .files import open_files_adapter
 from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
+from .http.web import add_web_routes
 from .livequery import setup_live_query
 from .schema_loader.startup import apply_defined_schemas, install_defined_schemas
 from .storage import open_adapter
@@ -43,6 +44,7 @@ def build_app(server: Server) -> web.Application:
     mount = server.config.mount
     live = setup_live_query(server)  # WebSocket upgrades go to LiveQuery, on the mount path and elsewhere
     handle = live.upgrade_first(pipeline.handle) if live else pipeline.handle
+    add_web_routes(app, server, live.upgrade_first if live else (lambda h: h))  # /, /playground, /docs
     app.router.add_route("*", mount + "/{tail:.*}" if mount else "/{tail:.*}", handle)
     if mount:
         app.router.add_route("*", mount, handle)

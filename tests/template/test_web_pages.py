@@ -1,0 +1,101 @@
+"""The web surface: /openapi.json (valid OpenAPI 3.1), /docs (dictionary + SVG ER diagram), the app pages."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
+
+from parse_clone.http import web as web_routes
+
+CLASSES = ("_User", "Technician", "Job", "PartsInventory", "ServiceLog")
+
+
+async def test_openapi_is_valid_31_and_covers_every_class(api):
+    resp = await api.client.get("/openapi.json")
+    assert resp.status == 200 and resp.content_type == "application/json"
+    doc = await resp.json()
+    validate(doc, cls=OpenAPIV31SpecValidator)
+    assert doc["openapi"] == "3.1.0"
+    for name in ("Technician", "Job", "PartsInventory", "ServiceLog"):
+        item = doc["paths"][f"/classes/{name}"]
+        assert set(item) == {"get", "post"}
+        assert set(doc["paths"][f"/classes/{name}/{{objectId}}"]) == {"parameters", "get", "put", "delete"}
+        assert item["get"]["responses"]["400"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ParseError"}
+    assert {"/users", "/users/{objectId}", "/login", "/logout", "/users/me", "/roles", "/sessions"} <= set(doc["paths"])
+    job = doc["components"]["schemas"]["Job"]["properties"]
+    assert job["status"] == {"type": "string", "default": "open"}
+    assert job["scheduledTime"] == {"$ref": "#/components/schemas/Date"}
+    assert job["technician"] == {"allOf": [{"$ref": "#/components/schemas/Pointer"}],
+                                 "description": "Pointer to Technician"}
+    assert "password" not in doc["components"]["schemas"]["_User"]["properties"]
+    assert "/functions/assignNearestTechnician" in doc["paths"]
+    assert "/functions/technicianRoute" in doc["paths"]
+
+
+async def test_openapi_follows_the_live_schema(api):
+    status, _ = await api.post("/schemas/Extra", {"className": "Extra", "fields": {"n": {"type": "Number"}}},
+                               master=True)
+    assert status == 200
+    doc = await (await api.client.get("/openapi.json")).json()
+    validate(doc, cls=OpenAPIV31SpecValidator)
+    assert doc["components"]["schemas"]["Extra"]["properties"]["n"] == {"type": "number"}
+    assert "/classes/Extra/{objectId}" in doc["paths"]
+
+
+async def test_docs_page_has_dictionary_svg_rules_and_links(api):
+    resp = await api.client.get("/docs")
+    assert resp.status == 200 and resp.content_type == "text/html"
+    html = await resp.text()
+    for name in ("Technician", "Job", "PartsInventory", "ServiceLog"):
+        assert f'id="class-{name}"' in html
+    assert "Moves only along open → assigned" in html  # a field description from schema.json
+    assert "<svg" in html and "mermaid" not in html
+    assert 'href="/playground"' in html and 'href="/openapi.json"' in html
+    assert "cloud/routing.py" in html and "assignNearestTechnician" in html
+    assert "answers 142" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing external
+
+
+async def test_er_svg_draws_every_class_and_pointer(api):
+    resp = await api.client.get("/docs/er.svg")
+    assert resp.status == 200 and resp.content_type == "image/svg+xml"
+    root = ET.fromstring(await resp.text())
+    ns = "{http://www.w3.org/2000/svg}"
+    assert [g.get("data-class") for g in root.iter(f"{ns}g")] == list(CLASSES)
+    titles = sorted(t.text for t in root.iter(f"{ns}title"))
+    assert titles == sorted([
+        "Technician.user → User (Pointer)", "Job.technician → Technician (Pointer)",
+        "PartsInventory.job → Job (Pointer)", "ServiceLog.technician → Technician (Pointer)",
+        "ServiceLog.job → Job (Pointer)"])
+
+
+async def test_pages_without_a_build_explain_how_to_build(api, tmp_path, monkeypatch):
+    monkeypatch.setattr(web_routes, "STATIC_DIR", tmp_path / "none")
+    for path in ("/", "/playground"):
+        resp = await api.client.get(path)
+        assert resp.status == 503
+        assert "make web" in await resp.text()
+
+
+async def test_pages_carry_the_client_config(api, tmp_path, monkeypatch):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<head><!--parse-config--></head>app", encoding="utf-8")
+    (tmp_path / "assets" / "a.js").write_text("x=1", encoding="utf-8")
+    monkeypatch.setattr(web_routes, "STATIC_DIR", tmp_path)
+    resp = await api.client.get("/")
+    assert resp.status == 200
+    text = await resp.text()
+    assert text == ('<head><script>window.PARSE_CONFIG = {"appId": "test", "javascriptKey": "test", '
+                    '"mountPath": "/1", "graphQLPath": "/graphql"};</script></head>app')
+    assert (await api.client.get("/assets/a.js")).status == 200
+    assert (await api.client.get("/assets/../index.html")).status == 404
+    assert (await api.client.get("/assets/missing.js")).status == 404
+
+
+@pytest.mark.parametrize("path", ["/1/health"])
+async def test_the_api_still_answers_beside_the_pages(api, path):
+    assert (await api.client.get(path)).status == 200
