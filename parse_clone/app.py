@@ -9,6 +9,8 @@ from aiohttp import web
 from .config import ServerConfig
 from .core.hooks.runtime import install_cloud, start_cloud, stop_cloud
 from .core.files.service import upload_rules
+from .core.auth.providers import registry_for
+from .core.data_api import CoreDataSource
 from .core.runtime.server import Server
 from .files import open_files_adapter
 from .http.pipeline import Pipeline
@@ -29,7 +31,9 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
-    server = Server(config=config, storage=storage, files=open_files_adapter(config, storage))
+    server = Server(config=config, storage=storage, files=open_files_adapter(config, storage),
+                    data_source=CoreDataSource)
+    registry_for(server)  # a bad `auth` option fails at start, not at the first login
     install_defined_schemas(server)  # SchemaFileError: an invalid schema file stops the start, nothing applied
     install_cloud(server, config.cloud)  # CloudLoadError: a broken hook file stops the start
     return server

@@ -1,7 +1,8 @@
-"""Writes to the classes with rules of their own, whatever route they arrive by.
+"""The entry point for object writes, whatever route they arrive by.
 
-`POST /users`, `POST /classes/_User` and a `/batch` sub-request all reach `write.create`,
-which hands `_User`, `_Session` and `_Role` writes to the module owning their rules.
+`POST /users`, `POST /classes/_User`, a `/batch` sub-request and cloud code's `req.db` all
+come here: `_User`, `_Session` and `_Role` writes go through the rules of core/auth (which
+then store through core/write); every other class goes straight to core/write.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .auth import roles, sessions, users
+from .write import objects as write
 
 if TYPE_CHECKING:
     from .runtime.auth import Auth
@@ -16,30 +18,36 @@ if TYPE_CHECKING:
     from .write.objects import WriteResult
 
 
-async def create_special(server: "Server", auth: "Auth", class_name: str, body: dict[str, Any]) -> "WriteResult":
-    """Create in _User (sign-up or authData login), _Session or _Role."""
+async def create(server: "Server", auth: "Auth", class_name: str, body: dict[str, Any]) -> "WriteResult":
+    """Create an object; sign-up or authData login in _User, _Session and _Role by their rules."""
     if class_name == "_User":
         return await users.create_user(server, auth, body)
     if class_name == "_Session":
         return await sessions.create_session_object(server, auth, body)
-    return await roles.create_role(server, auth, body)
+    if class_name == "_Role":
+        return await roles.create_role(server, auth, body)
+    return await write.create(server, auth, class_name, body)
 
 
-async def update_special(server: "Server", auth: "Auth", class_name: str, object_id: str,
-                         body: dict[str, Any]) -> "WriteResult":
-    """Update in _User, _Session or _Role."""
+async def update(server: "Server", auth: "Auth", class_name: str, object_id: str,
+                 body: dict[str, Any]) -> "WriteResult":
+    """Update an object; _User, _Session and _Role by their rules."""
     if class_name == "_User":
         return await users.update_user(server, auth, object_id, body)
     if class_name == "_Session":
         return await sessions.update_session_object(server, auth, object_id, body)
-    return await roles.update_role(server, auth, object_id, body)
+    if class_name == "_Role":
+        return await roles.update_role(server, auth, object_id, body)
+    return await write.update(server, auth, class_name, object_id, body)
 
 
-async def delete_special(server: "Server", auth: "Auth", class_name: str, object_id: str) -> None:
-    """Delete in _User, _Session or _Role."""
+async def delete(server: "Server", auth: "Auth", class_name: str, object_id: str) -> None:
+    """Delete an object; _User, _Session and _Role by their rules."""
     if class_name == "_User":
         await users.delete_user(server, auth, object_id)
     elif class_name == "_Session":
         await sessions.delete_session_object(server, auth, object_id)
-    else:
+    elif class_name == "_Role":
         await roles.delete_role(server, auth, object_id)
+    else:
+        await write.delete(server, auth, class_name, object_id)

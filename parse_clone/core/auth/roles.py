@@ -55,7 +55,7 @@ async def create_role(server: "Server", auth: "Auth", body: dict[str, Any]) -> "
     from ..write import objects as write
 
     try:
-        return await write.create(server, auth, "_Role", body, rules=False)
+        return await write.create(server, auth, "_Role", body)
     finally:
         roles_changed(server)
 
@@ -65,7 +65,7 @@ async def update_role(server: "Server", auth: "Auth", object_id: str, body: dict
     from ..write import objects as write
 
     try:
-        return await write.update(server, auth, "_Role", object_id, body, rules=False)
+        return await write.update(server, auth, "_Role", object_id, body)
     finally:
         roles_changed(server)
 
@@ -75,6 +75,6 @@ async def delete_role(server: "Server", auth: "Auth", object_id: str) -> None:
     from ..write import objects as write
 
     try:
-        await write.delete(server, auth, "_Role", object_id, rules=False)
+        await write.delete(server, auth, "_Role", object_id)
     finally:
         roles_changed(server)

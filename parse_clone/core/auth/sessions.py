@@ -19,13 +19,13 @@ from ...errors import ParseError
 from ..permissions.acl import enforce_role_security
 from .roles import roles_for_user
 from ...language.transform import decode_object
+from ..permissions.own_sessions import INVALID_TOKEN, own_sessions_where
 from ...language.values import new_session_token, parse_iso, pointer_json, to_iso
 
 if TYPE_CHECKING:
     from ..runtime.server import Server
 
 SESSION = "_Session"
-INVALID_TOKEN = "Invalid session token"
 
 
 def _expires_at(server: "Server") -> dict[str, str] | None:
@@ -77,7 +77,7 @@ async def create_session(server: "Server", user_id: str, created_with: dict[str,
     if isinstance(data.get("installationId"), str) and data["installationId"]:
         stale = await _find_sessions(server, {"user": data["user"], "installationId": data["installationId"]})
         await _delete_sessions(server, stale)
-    result = await write.create(server, Auth.master(), SESSION, data, rules=False)
+    result = await write.create(server, Auth.master(), SESSION, data)
     data["objectId"] = result.object_id
     return data
 
@@ -145,16 +145,6 @@ async def auth_for_legacy_token(server: "Server", base: Auth, token: str) -> Aut
                 roles=await roles_for_user(server, docs[0]["objectId"]))
 
 
-def own_sessions_where(auth: Auth, where: dict[str, Any]) -> dict[str, Any]:
-    """A client's `_Session` query, limited to its own sessions (209 without a user)."""
-    if auth.bypasses_permissions:
-        return where
-    if not auth.user_id:
-        raise ParseError(ParseError.INVALID_SESSION_TOKEN, INVALID_TOKEN)
-    mine = {"user": pointer_json("_User", auth.user_id)}
-    return {"$and": [where, mine]} if where else mine
-
-
 async def me(server: "Server", token: str | None) -> dict[str, Any]:
     """GET /sessions/me: the session of the request's token."""
     from ..query.find import QueryOptions, find
@@ -207,7 +197,7 @@ async def create_session_object(server: "Server", auth: Auth, body: dict[str, An
     enforce_role_security("create", SESSION, auth)
     _check_session_write(auth, body)
     if auth.bypasses_permissions:
-        return await write.create(server, auth, SESSION, body, rules=False)
+        return await write.create(server, auth, SESSION, body)
     assert auth.user_id is not None
     extra = {k: v for k, v in body.items() if k not in _CLIENT_SET}
     data = await create_session(server, auth.user_id, {"action": "create"}, None, extra)
@@ -236,7 +226,7 @@ async def update_session_object(server: "Server", auth: Auth, object_id: str,
     if session is None:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
     try:
-        return await write.update(server, auth, SESSION, object_id, body, rules=False)
+        return await write.update(server, auth, SESSION, object_id, body)
     finally:
         if isinstance(session.get("sessionToken"), str):
             session_cache(server).drop_token(session["sessionToken"])
@@ -250,4 +240,4 @@ async def delete_session_object(server: "Server", auth: Auth, object_id: str) ->
         raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found for delete.")
     if isinstance(session.get("sessionToken"), str):
         session_cache(server).drop_token(session["sessionToken"])
-    await write.delete(server, auth, SESSION, object_id, rules=False)
+    await write.delete(server, auth, SESSION, object_id)

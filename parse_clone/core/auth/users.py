@@ -164,7 +164,7 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
     async with _unique_values(server, body):
         await _check_unique(server, body, object_id)
         try:
-            result = await write.create(server, auth, USER, body, rules=False, internal=internal)
+            result = await write.create(server, auth, USER, body, internal=internal)
         except ParseError as e:
             if e.code != ParseError.DUPLICATE_VALUE:
                 raise
@@ -244,7 +244,7 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
         if not auth.bypasses_permissions and not auth.user_id:
             raise ParseError(ParseError.SESSION_MISSING, f"Cannot modify user {object_id}.")
         try:
-            result = await write.update(server, auth, USER, object_id, body, rules=False, internal=internal)
+            result = await write.update(server, auth, USER, object_id, body, internal=internal)
         except ParseError as e:
             if e.code != ParseError.DUPLICATE_VALUE:
                 raise
@@ -268,7 +268,7 @@ async def delete_user(server: "Server", auth: Auth, object_id: str) -> None:
         raise ParseError(ParseError.SESSION_MISSING, "Insufficient auth to delete user")
     enforce_role_security("delete", USER, auth)
     try:
-        await write.delete(server, auth, USER, object_id, rules=False)
+        await write.delete(server, auth, USER, object_id)
     except ParseError as e:
         if e.code == ParseError.OBJECT_NOT_FOUND and not auth.bypasses_permissions:
             raise ParseError(ParseError.SESSION_MISSING, "Insufficient auth.") from None

@@ -21,7 +21,7 @@ from ...files.base import FileOptions, FilesAdapter, StoredFile
 from ..runtime.auth import Auth
 from ...language.denylist import check_prohibited_keywords
 from ...errors import ParseError, Unauthorized
-from .names import ExtensionRule, check_extension, check_file_name, is_stored_name, stored_name, type_for_name
+from ...files.names import ExtensionRule, check_extension, check_file_name, is_stored_name, stored_name, type_for_name
 
 if TYPE_CHECKING:
     from ..runtime.server import Server

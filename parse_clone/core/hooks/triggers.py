@@ -23,7 +23,6 @@ from ...cloud.validators import Validator, check_rate_limit, run_validator
 from ...storage.base import ClassSchema, FindOptions
 from ..runtime.auth import Auth
 from ..runtime.call import CallInfo, bind_call, current_call, unbind_call, with_running
-from ..data_api import CoreDataSource
 from ...errors import ParseError
 from ...language.transform import decode_object
 
@@ -54,7 +53,9 @@ def timeout_of(server: "Server") -> float | None:
 
 def request_base(server: "Server", auth: Auth, call: CallInfo, *, db_auth: Auth | None = None) -> dict[str, Any]:
     """The fields every request object shares, for a caller with `auth`."""
-    db = Database(CoreDataSource(server, db_auth or auth))
+    if server.data_source is None:
+        raise RuntimeError("this Server has no data source: build it with app.build_server")
+    db = Database(server.data_source(server, db_auth or auth))
     user = CloudObject("_User", auth.user, db=db) if auth.user else None
     return {"db": db, "master": auth.is_master, "user": user, "installation_id": auth.installation_id,
             "ip": call.ip, "headers": {str(k).lower(): v for k, v in call.headers.items()},
@@ -350,7 +351,7 @@ async def after_logout(server: "Server", auth: Auth, session: dict[str, Any]) ->
 
 
 async def run_file_hooks(server: "Server", event: Any) -> Any:
-    """The runner core/files.py awaits for each file event; a hook's failure propagates as is."""
+    """The runner core/files/service.py awaits for each file event; a hook's failure propagates as is."""
     hook = hook_for(server, event.trigger, FILE_CLASS)
     if hook is None:
         return None

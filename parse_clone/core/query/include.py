@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .options import Finder, QueryOptions
+
 if TYPE_CHECKING:
     from ..runtime.auth import Auth
     from ..runtime.server import Server
@@ -64,10 +66,8 @@ def _sub_keys(keys: list[str] | None, prefix: str) -> list[str] | None:
 
 
 async def apply_include(server: "Server", auth: "Auth", results: list[dict[str, Any]], include: list[str],
-                        keys: list[str] | None, exclude_keys: list[str]) -> None:
+                        keys: list[str] | None, exclude_keys: list[str], find: "Finder") -> None:
     """Replace included pointers in place; unreadable or missing targets disappear."""
-    from .find import QueryOptions, find
-
     for parts in _paths(include):
         pointers: list[dict[str, Any]] = []
         for r in results:

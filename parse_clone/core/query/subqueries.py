@@ -9,16 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ParseError
+from .options import Finder, QueryOptions
 
 if TYPE_CHECKING:
     from ..runtime.auth import Auth
     from ..runtime.server import Server
 
 
-async def _run_subquery(server: "Server", auth: "Auth", class_name: Any, where: Any,
+async def _run_subquery(server: "Server", auth: "Auth", find: "Finder", class_name: Any, where: Any,
                         extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    from .find import QueryOptions, find
-
     if not isinstance(class_name, str):
         raise ParseError(ParseError.INVALID_QUERY, "Invalid className in subquery")
     opts = QueryOptions(where=where if isinstance(where, dict) else {}, limit=None)
@@ -38,7 +37,7 @@ def _pointer(class_name: str, object_id: str) -> dict[str, str]:
 
 
 async def resolve_subqueries(server: "Server", auth: "Auth", class_name: str, fields: dict[str, Any],
-                             where: dict[str, Any]) -> dict[str, Any] | None:
+                             where: dict[str, Any], find: "Finder") -> dict[str, Any] | None:
     """A where without sub-query constraints; None when it provably matches nothing."""
     out: dict[str, Any] = {}
     extra: list[dict[str, Any]] = []
@@ -46,16 +45,16 @@ async def resolve_subqueries(server: "Server", auth: "Auth", class_name: str, fi
         if key in ("$or", "$and", "$nor"):
             subs = []
             for w in value:
-                r = await resolve_subqueries(server, auth, class_name, fields, w)
+                r = await resolve_subqueries(server, auth, class_name, fields, w, find)
                 subs.append(r if r is not None else {"objectId": {"$in": []}})
             out[key] = subs
         elif key == "$relatedTo":
             extra.append(await _related_to(server, value))
         elif (fields.get(key) or {}).get("type") == "Relation":
-            extra.append(await _relation_constraint(server, auth, class_name, key, fields[key], value))
+            extra.append(await _relation_constraint(server, auth, find, class_name, key, fields[key], value))
         elif isinstance(value, dict) and any(op in value for op in ("$inQuery", "$notInQuery", "$select",
                                                                       "$dontSelect")):
-            out[key] = await _resolve_constraint(server, auth, key, _split_typed(value))
+            out[key] = await _resolve_constraint(server, auth, find, key, _split_typed(value))
         else:
             out[key] = value
     if extra:
@@ -72,14 +71,14 @@ def _split_typed(value: dict[str, Any]) -> dict[str, Any]:
     return {"$eq": typed, **ops}
 
 
-async def _resolve_constraint(server: "Server", auth: "Auth", key: str, c: dict[str, Any]) -> dict[str, Any]:
+async def _resolve_constraint(server: "Server", auth: "Auth", find: "Finder", key: str, c: dict[str, Any]) -> dict[str, Any]:
     c = dict(c)
     for op, target in (("$inQuery", "$in"), ("$notInQuery", "$nin")):
         if op in c:
             q = c.pop(op)
             if not isinstance(q, dict) or "className" not in q:
                 raise ParseError(ParseError.INVALID_QUERY, f"improper usage of {op}")
-            results = await _run_subquery(server, auth, q.get("className"), q.get("where", {}), q)
+            results = await _run_subquery(server, auth, find, q.get("className"), q.get("where", {}), q)
             pointers = [_pointer(r.get("className") or q["className"], r["objectId"]) for r in results]
             _merge_list(c, target, pointers)
     for op, target in (("$select", "$in"), ("$dontSelect", "$nin")):
@@ -89,7 +88,7 @@ async def _resolve_constraint(server: "Server", auth: "Auth", key: str, c: dict[
                     or not isinstance(sel["key"], str) or "className" not in sel["query"]):
                 raise ParseError(ParseError.INVALID_QUERY, f"improper usage of {op}")
             q = sel["query"]
-            results = await _run_subquery(server, auth, q.get("className"), q.get("where", {}), q)
+            results = await _run_subquery(server, auth, find, q.get("className"), q.get("where", {}), q)
             values: list[Any] = []
             for r in results:
                 v = _path(r, sel["key"])
@@ -141,7 +140,7 @@ async def _related_to(server: "Server", value: Any) -> dict[str, Any]:
     return {"objectId": {"$in": ids}}
 
 
-async def _relation_constraint(server: "Server", auth: "Auth", class_name: str, key: str,
+async def _relation_constraint(server: "Server", auth: "Auth", find: "Finder", class_name: str, key: str,
                                field: dict[str, Any], value: Any) -> dict[str, Any]:
     """A constraint on a Relation field, answered from the relation rows."""
     async def owners(pointers: list[Any]) -> list[str]:
@@ -167,7 +166,7 @@ async def _relation_constraint(server: "Server", auth: "Auth", class_name: str, 
                 parts.append({"objectId": {"$in": await owners([arg])}})
             elif op in ("$inQuery", "$notInQuery"):
                 q = arg if isinstance(arg, dict) else {}
-                results = await _run_subquery(server, auth, q.get("className"), q.get("where", {}))
+                results = await _run_subquery(server, auth, find, q.get("className"), q.get("where", {}))
                 ids = await owners([{"objectId": r["objectId"]} for r in results])
                 parts.append({"objectId": {"$in" if op == "$inQuery" else "$nin": ids}})
             elif op == "$exists":

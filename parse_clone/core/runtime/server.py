@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
+from ...cloud.data import DataSource
 from ...cloud.registry import Cloud
 from ...config import ServerConfig
 from ...files.base import FilesAdapter
 from ...storage.base import DuplicateValueError, StorageAdapter
-from ..auth.providers import registry_for
 from .events import WriteEvents
 from ..schema.controller import SchemaController
-from ..files.names import file_location
+from ...files.names import file_location
+
+if TYPE_CHECKING:
+    from .auth import Auth
 
 log = logging.getLogger("parse_clone")
 
@@ -29,6 +32,8 @@ class Server:
     extras: dict[str, Any] = field(default_factory=dict)
     files: FilesAdapter | None = None  # where uploaded files live (files/ adapters)
     cloud: Cloud = field(default_factory=Cloud)  # this server's hooks, functions and jobs
+    # cloud code's `req.db` (core/data_api.py, installed by app.build_server: hooks sit below it)
+    data_source: Callable[["Server", "Auth"], DataSource] | None = None
 
     def __post_init__(self) -> None:
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
@@ -45,7 +50,6 @@ class Server:
         for class_name in ("_User", "_Role"):
             await self.schema.enforce_class(class_name, can_create=True)
         await self._ensure_unique_indexes()
-        registry_for(self)  # a bad `auth` option fails at start, not at the first login
 
     async def _ensure_unique_indexes(self) -> None:
         """username, email and role names stay unique even under concurrent writes."""

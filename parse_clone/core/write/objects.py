@@ -18,7 +18,6 @@ from ...language.transform import acl_to_perms, encode_value
 from ...language.values import new_object_id, now_iso
 
 ARRAY_OPS = ("Add", "AddUnique", "Remove")
-SPECIAL_WRITE_CLASSES = ("_User", "_Session", "_Role")  # see special_classes.py
 RELATION_OPS = ("AddRelation", "RemoveRelation", "Batch")
 PROHIBITED_KEYS = ("_bsontype", "constructor", "__proto__")
 
@@ -186,17 +185,14 @@ def _echo(data: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def create(server: Server, auth: Auth, class_name: str, body: dict[str, Any], *, rules: bool = True,
+async def create(server: Server, auth: Auth, class_name: str, body: dict[str, Any], *,
                  internal: dict[str, Any] | None = None) -> WriteResult:
     """POST /classes/C: validate, infer schema, store, answer {objectId, createdAt} (+ op results).
 
-    `_User`, `_Session` and `_Role` go through their own rules first (special_classes.py), which
-    call back with `rules=False`; `internal` holds stored fields core sets itself (objectId,
-    `_hashed_password`...), written as given.
+    Routes reach this through core/rest.py, which first sends `_User`, `_Session` and `_Role`
+    writes through their own rules (core/auth); `internal` holds stored fields core sets itself
+    (objectId, `_hashed_password`...), written as given.
     """
-    if rules and class_name in SPECIAL_WRITE_CLASSES:
-        from ..rest import create_special
-        return await create_special(server, auth, class_name, body)
     enforce_role_security("create", class_name, auth)
     cfg = server.config
     data, relations = _split_body(class_name, body, True, auth, cfg.allowCustomObjectId)
@@ -313,14 +309,11 @@ def _assign_path(doc: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 async def update(server: Server, auth: Auth, class_name: str, object_id: str,
-                 body: dict[str, Any], *, rules: bool = True, internal: dict[str, Any] | None = None) -> WriteResult:
+                 body: dict[str, Any], *, internal: dict[str, Any] | None = None) -> WriteResult:
     """PUT /classes/C/id: apply the changes atomically, answer {updatedAt} (+ op results).
 
-    `rules` and `internal` as for `create` (internal values may be update ops such as Delete).
+    `internal` as for `create` (internal values may be update ops such as Delete).
     """
-    if rules and class_name in SPECIAL_WRITE_CLASSES:
-        from ..rest import update_special
-        return await update_special(server, auth, class_name, object_id, body)
     enforce_role_security("update", class_name, auth)
     data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
     schema = await _existing_schema(server, auth, class_name)
@@ -378,12 +371,8 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     return WriteResult(response=response, object_id=object_id, stored=stored)
 
 
-async def delete(server: Server, auth: Auth, class_name: str, object_id: str, *,
-                 rules: bool = True) -> dict[str, Any] | None:
+async def delete(server: Server, auth: Auth, class_name: str, object_id: str) -> dict[str, Any] | None:
     """DELETE /classes/C/id: 101 when missing or not writable; returns the deleted stored document."""
-    if rules and class_name in SPECIAL_WRITE_CLASSES:
-        from ..rest import delete_special
-        return await delete_special(server, auth, class_name, object_id)
     enforce_role_security("delete", class_name, auth)
     schema = await _existing_schema(server, auth, class_name)
     where: dict[str, Any] = {"objectId": object_id}

@@ -12,7 +12,7 @@ import orjson
 
 from ...core.files import service as files
 from ...errors import ParseError
-from ...core.files.names import serving_policy
+from ...files.names import serving_policy
 from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from ...config import ServerConfig
-from ...errors import ParseError
+from ..config import ServerConfig
+from ..errors import ParseError
 
 # Parse's rule for a file name: one path segment, so no name can climb out of a directory,
 # carry a NUL, or break a header (no CR, LF, quote, backslash or slash can match).
