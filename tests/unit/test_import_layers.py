@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "parse_clone"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "config"),
     ("language",),
-    ("storage", "files", "cloud"),
+    ("storage", "files", "cloud", "web"),
     ("core.schema",),
     ("core.runtime",),
     ("core.permissions",),
