@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from html import escape
 from pathlib import Path
 
@@ -24,12 +25,17 @@ section{margin-bottom:28px} .perm{color:#4a5a6d;font-size:13px}
 """
 
 
+def _inline(text: str) -> str:
+    """Escaped text with `code` spans rendered."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
 def _field_row(name: str, f: FieldDef, builtin: bool) -> str:
     kind = f.type + (f"&lt;{escape(export_class_name(f.target_class))}&gt;" if f.target_class else "")
     required = "yes" if f.required else "no"
     if f.has_default:
         required += f" (default <code>{escape(json.dumps(f.default_value))}</code>)"
-    text = escape(f.description)
+    text = _inline(f.description)
     if f.enum:
         text += " One of " + ", ".join(f"<code>{escape(str(v))}</code>" for v in f.enum) + "."
     if builtin:
@@ -44,7 +50,7 @@ def _class_html(cls: ClassDef) -> str:
     parts = [f'<section id="class-{escape(cls.class_name)}"><h3>{escape(title)}'
              + (f" (<code>{escape(cls.class_name)}</code>)" if title != cls.class_name else "") + "</h3>"]
     if cls.description:
-        parts.append(f"<p>{escape(cls.description)}</p>")
+        parts.append(f"<p>{_inline(cls.description)}</p>")
     parts.append("<table><thead><tr><th>field</th><th>type</th><th>required</th><th>description</th></tr></thead>"
                  "<tbody>" + "".join(rows) + "</tbody></table>")
     parts.append(f'<p class="perm">{escape(_permissions(cls.clp))}</p>')
@@ -82,7 +88,7 @@ def docs_page(document: SchemaDocument, rules: list[tuple[str, str]], functions:
 <style>{STYLE}</style></head><body>
 <header><strong>parse_clone docs</strong><a href="/">App</a><a href="/playground">API playground</a>
 <a href="/openapi.json">OpenAPI 3.1</a><a href="/docs/er.svg">ER diagram (SVG)</a></header><main>
-<p>{escape(document.description) if document.description else ""} Generated from the live schema of this server
+<p>{_inline(document.description) if document.description else ""} Generated from the live schema of this server
 (REST API at <code>{escape(mount or "/")}</code>). Classes: {toc}.</p>
 <section id="er"><h2>ER diagram</h2><div class="er">{er_svg(document)}</div>
 <p class="perm">Solid line: required pointer; dashed: optional pointer or relation.</p></section>

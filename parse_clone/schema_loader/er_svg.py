@@ -1,15 +1,17 @@
-"""The ER diagram as a self-contained SVG: one box per class, one line per Pointer / Relation."""
+"""The ER diagram as a self-contained SVG: one box per class, one line per Pointer / Relation.
+
+Classes stand in columns by how far their pointers reach: a class is to the right of every class it
+points to, so the lines run right to left, from the pointer field to the target's name.
+"""
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 from .document import export_class_name
 from .model import ClassDef, SchemaDocument
 
-BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, MARGIN = 250, 20, 28, 110, 60, 20
-COLUMNS = 3
+BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, MARGIN = 230, 20, 28, 120, 40, 20
 
 
 def _rows(cls: ClassDef) -> list[tuple[str, str]]:
@@ -26,19 +28,45 @@ def _height(cls: ClassDef) -> int:
     return HEAD_H + ROW_H * len(_rows(cls)) + 8
 
 
+def _depths(document: SchemaDocument) -> dict[str, int]:
+    """Column of each class: 0 for a class pointing nowhere, else one more than its deepest target."""
+    names = {c.class_name for c in document.classes}
+    targets = {c.class_name: {f.target_class for f in {**c.builtin_fields, **c.fields}.values()
+                              if f.target_class in names and f.target_class != c.class_name}
+               for c in document.classes}
+    depth: dict[str, int] = {}
+
+    def visit(name: str, path: frozenset[str]) -> int:
+        if name not in depth:
+            deeper = [visit(t, path | {name}) for t in targets[name] if t not in path]
+            depth[name] = 1 + max(deeper) if deeper else 0
+        return depth[name]
+
+    for c in document.classes:
+        visit(c.class_name, frozenset())
+    return depth
+
+
+def _layout(document: SchemaDocument) -> tuple[dict[str, tuple[int, int, ClassDef]], int, int]:
+    """Boxes in columns by depth (targets to the left of what points at them), stacked in each column."""
+    depth = _depths(document)
+    columns: dict[int, list[ClassDef]] = {}
+    for cls in document.classes:
+        columns.setdefault(depth[cls.class_name], []).append(cls)
+    boxes, height = {}, 0
+    for col, (_, members) in enumerate(sorted(columns.items())):
+        y = MARGIN
+        for cls in members:
+            boxes[cls.class_name] = (MARGIN + col * (BOX_W + GAP_X), y, cls)
+            y += _height(cls) + GAP_Y
+        height = max(height, y - GAP_Y + MARGIN)
+    width = MARGIN * 2 + len(columns) * BOX_W + max(0, len(columns) - 1) * GAP_X
+    return boxes, width, height
+
+
 def er_svg(document: SchemaDocument) -> str:
     """An SVG drawing of the classes and the pointers between them (no external resources)."""
-    classes = document.classes
-    columns = min(COLUMNS, max(1, len(classes)))
-    row_count = math.ceil(len(classes) / columns) if classes else 0
-    row_heights = [max((_height(c) for c in classes[r * columns:(r + 1) * columns]), default=0)
-                   for r in range(row_count)]
-    boxes: dict[str, tuple[int, int, ClassDef]] = {}
-    for i, cls in enumerate(classes):
-        r, c = divmod(i, columns)
-        boxes[cls.class_name] = (MARGIN + c * (BOX_W + GAP_X), MARGIN + sum(row_heights[:r]) + r * GAP_Y, cls)
-    width = MARGIN * 2 + columns * BOX_W + (columns - 1) * GAP_X
-    height = MARGIN * 2 + sum(row_heights) + max(0, row_count - 1) * GAP_Y
+    boxes, width, height = _layout(document)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" font-family="sans-serif" font-size="12" role="img" aria-label="ER diagram">',
            '<defs><marker id="one" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" '
@@ -52,19 +80,28 @@ def er_svg(document: SchemaDocument) -> str:
                 continue
             tx, ty, _ = boxes[f.target_class]
             sy = y + HEAD_H + ROW_H * index + ROW_H / 2
-            start_x, end_x = (x + BOX_W, tx) if tx > x else (x, tx + BOX_W)
-            if tx == x:
-                start_x, end_x = x + BOX_W, tx + BOX_W
             end_y = ty + HEAD_H / 2
-            bend = 40 if tx == x else 0
-            path = (f"M{start_x} {sy} C{start_x + (bend or (end_x - start_x) / 2)} {sy} "
-                    f"{end_x + (bend or (start_x - end_x) / 2)} {end_y} {end_x} {end_y}")
+            between = [by + _height(c) for bx, by, c in boxes.values() if tx < bx < x]
+            if between:  # a column in between: pass under it, up into the target's bottom
+                tb, tcx = ty + _height(boxes[f.target_class][2]), tx + BOX_W / 2
+                below, px = max([*between, sy, tb]) + 25, x - GAP_X / 2
+                path = (f"M{x} {sy} C{px} {sy} {px} {below} {px - 30} {below} L{tcx + 30} {below} "
+                        f"C{tcx} {below} {tcx} {below} {tcx} {tb}")
+                lx, ly, anchor = (tcx + px) / 2, below - 4, "middle"
+            elif tx < x:  # the usual case: from the field's left end to the target's right side
+                start_x, end_x = x, tx + BOX_W
+                path = f"M{start_x} {sy} C{start_x - GAP_X / 2} {sy} {end_x + GAP_X / 2} {end_y} {end_x} {end_y}"
+                lx, ly, anchor = start_x - 6, sy - 4, "end"
+            else:  # itself or a cycle: a loop out on the right
+                start_x, end_x = x + BOX_W, tx + BOX_W
+                path = f"M{start_x} {sy} C{start_x + 50} {sy} {end_x + 50} {end_y} {end_x} {end_y}"
+                lx, ly, anchor = start_x + 6, sy - 4, "start"
             dash = "" if f.type == "Pointer" and f.required else ' stroke-dasharray="5 3"'
             edges.append(f'<path d="{path}" fill="none" stroke="#3b5b8c" stroke-width="1.5"{dash} '
                          f'marker-end="url(#one)"><title>{escape(export_class_name(name))}.{escape(field_name)} → '
                          f'{escape(export_class_name(f.target_class))} ({f.type})</title></path>')
-            labels.append(f'<text x="{(start_x + end_x) / 2}" y="{(sy + end_y) / 2 - 4}" fill="#3b5b8c" '
-                          f'text-anchor="middle" font-size="11">{escape(field_name)}</text>')
+            labels.append(f'<text x="{lx}" y="{ly}" fill="#3b5b8c" text-anchor="{anchor}" '
+                          f'font-size="11">{escape(field_name)}</text>')
     for name, (x, y, cls) in boxes.items():
         rows = _rows(cls)
         h = _height(cls)

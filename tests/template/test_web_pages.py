@@ -65,7 +65,11 @@ async def test_er_svg_draws_every_class_and_pointer(api):
     assert resp.status == 200 and resp.content_type == "image/svg+xml"
     root = ET.fromstring(await resp.text())
     ns = "{http://www.w3.org/2000/svg}"
-    assert [g.get("data-class") for g in root.iter(f"{ns}g")] == list(CLASSES)
+    groups = {g.get("data-class"): g for g in root.iter(f"{ns}g")}
+    assert sorted(groups) == sorted(CLASSES)
+    x = {name: float(g.find(f"{ns}rect").get("x")) for name, g in groups.items()}
+    # every class stands right of the classes it points to, so lines run one way
+    assert x["_User"] < x["Technician"] < x["Job"] < x["PartsInventory"] == x["ServiceLog"]
     titles = sorted(t.text for t in root.iter(f"{ns}title"))
     assert titles == sorted([
         "Technician.user → User (Pointer)", "Job.technician → Technician (Pointer)",
