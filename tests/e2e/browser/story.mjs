@@ -29,7 +29,7 @@ try {
     await page.click('text=GraphQL');
     await page.waitForSelector('.graphiql-container');
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent || '').includes('health'), null, { timeout: 10000 });
+    await page.waitForFunction(() => /"health":\s*true/.test(document.querySelector('.result-window')?.textContent || ''), null, { timeout: 10000 });
     await shot(page, 'playground-graphql');
     console.log('graphql ok');
   } else {
