@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from .config import ServerConfig
+from .core.account_options import check_account_options
 from .core.cloud_runtime import install_cloud, start_cloud, stop_cloud
 from .core.files import upload_rules
 from .core.server import Server
@@ -29,6 +30,7 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
     server = Server(config=config, storage=storage, files=open_files_adapter(config, storage))
+    check_account_options(server)  # ValueError: bad emailAdapter, accountLockout, passwordPolicy or pages
     install_defined_schemas(server)  # SchemaFileError: an invalid schema file stops the start, nothing applied
     install_cloud(server, config.cloud)  # CloudLoadError: a broken hook file stops the start
     return server

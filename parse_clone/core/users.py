@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..storage.base import FindOptions
 from . import write
+from . import account_emails as emails
 from .auth import Auth
 from .auth_cache import session_cache
 from .auth_data import AuthDataOutcome, check_auth_data_shape, handle_auth_data
 from .auth_providers import UNSUPPORTED
 from .errors import ParseError
 from .keyed_locks import KeyedLocks
+from .password_policy import check_new_password, password_change_fields
 from .passwords import hasher_for
 from .permissions import enforce_role_security
 from .schema_defs import type_to_string, value_type
@@ -100,13 +102,15 @@ def _check_restricted(body: dict[str, Any], auth: Auth) -> None:
                          "Clients aren't allowed to manually update email verification.")
 
 
-async def _hash_password(server: "Server", password: Any) -> str:
+async def _hash_password(server: "Server", password: Any, username: Any = None,
+                         stored: dict[str, Any] | None = None) -> str:
     if not isinstance(password, str):
         got = value_type(password)
         if got is None:
             raise ParseError(ParseError.PASSWORD_MISSING, "password is required")
         raise ParseError(ParseError.INCORRECT_TYPE,
                          f"schema mismatch for _User.password; expected String but got {type_to_string(got)}")
+    await check_new_password(server, password, username, stored)  # passwordPolicy (142)
     return await hasher_for(server).hash(password)
 
 
@@ -151,7 +155,9 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
     _check_restricted(body, auth)
     internal: dict[str, Any] = {}
     if "password" in body:
-        internal["_hashed_password"] = await _hash_password(server, body.pop("password"))
+        internal["_hashed_password"] = await _hash_password(server, body.pop("password"), body.get("username"))
+        internal.update(password_change_fields(server, None))
+    send_verification = await emails.prepare_verification(server, auth, body, internal)
     generated_username = None
     if not js_truthy(body.get("username")):
         body["username"] = generated_username = "".join(secrets.choice(_USERNAME_ALPHABET) for _ in range(25))
@@ -171,7 +177,12 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
             raise await _duplicate_error(server, body, object_id) from None
     if generated_username is not None:
         result.response["username"] = generated_username
-    if not (auth.user_id and body.get("authData")) and auth.installation_id != "cloud":
+    reject_signup = not provider and await emails.signup_needs_verified_email(server, auth, body)
+    if send_verification:
+        emails.send_in_background(server, emails.send_verification_email(server, object_id, auth.is_master))
+    if reject_signup and server.config.preventSignupWithUnverifiedEmail:
+        raise ParseError(ParseError.EMAIL_NOT_FOUND, "User email is not verified.")
+    if not (auth.user_id and body.get("authData")) and auth.installation_id != "cloud" and not reject_signup:
         session = await create_session(
             server, object_id, {"action": "login" if provider else "signup", "authProvider": provider or "password"},
             auth.installation_id)
@@ -232,7 +243,11 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
         internal["_perishable_token_expires_at"] = {"__op": "Delete"}
     password_changed = "password" in body
     if password_changed:
-        internal["_hashed_password"] = await _hash_password(server, body.pop("password"))
+        stored = (await emails.find_users(server, {"objectId": object_id}, limit=1) or [None])[0]
+        internal["_hashed_password"] = await _hash_password(server, body.pop("password"), body.get("username"),
+                                                            stored)
+        internal.update(password_change_fields(server, stored))
+    send_verification = await emails.prepare_verification(server, auth, body, internal, original={})
     session_cache(server).drop_user(object_id)
     if isinstance(body.get("ACL"), dict) and not auth.bypasses_permissions:
         body["ACL"] = {**body["ACL"], object_id: {"read": True, "write": True}}
@@ -250,6 +265,8 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
                 raise
             raise await _duplicate_error(server, body, object_id) from None
     session_cache(server).drop_user(object_id)
+    if send_verification:
+        emails.send_in_background(server, emails.send_verification_email(server, object_id, auth.is_master))
     if password_changed and server.config.revokeSessionOnPasswordReset:
         await delete_user_sessions(server, object_id)
     new_session = (password_changed and not auth.bypasses_permissions) or (auth_changed and not auth.user_id)
