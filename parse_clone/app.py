@@ -7,10 +7,12 @@ import logging
 from aiohttp import web
 
 from .config import ServerConfig
-from .core.account_options import check_account_options
-from .core.cloud_runtime import install_cloud, start_cloud, stop_cloud
-from .core.files import upload_rules
-from .core.server import Server
+from .core.auth.account_options import check_account_options
+from .core.hooks.runtime import install_cloud, start_cloud, stop_cloud
+from .core.files.service import upload_rules
+from .core.auth.providers import registry_for
+from .core.data_api import CoreDataSource
+from .core.runtime.server import Server
 from .files import open_files_adapter
 from .http.pipeline import Pipeline
 from .http.routes import build_router
@@ -29,7 +31,9 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
-    server = Server(config=config, storage=storage, files=open_files_adapter(config, storage))
+    server = Server(config=config, storage=storage, files=open_files_adapter(config, storage),
+                    data_source=CoreDataSource)
+    registry_for(server)  # a bad `auth` option fails at start, not at the first login
     check_account_options(server)  # ValueError: bad emailAdapter, accountLockout, passwordPolicy or pages
     install_defined_schemas(server)  # SchemaFileError: an invalid schema file stops the start, nothing applied
     install_cloud(server, config.cloud)  # CloudLoadError: a broken hook file stops the start

@@ -13,15 +13,22 @@ This package depends only on core value types (Auth-free requests, ParseError); 
 layer calls into the registry (core/triggers.py) and provides the data source behind `req.db`.
 """
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from .data import Database, DataSource
 from .errors import CloudLoadError, CloudRegistrationError
 from .loader import load_cloud_code
 from .objects import CloudObject, GeoPoint, parse_date, pointer
 from .query import Query
 from .registry import Cloud
-from .requests import (AfterFindRequest, FileRequest, FindRequest, FunctionRequest, JobRequest, Request,
-                       TriggerRequest)
+from .requests import (
+    AfterFindRequest,
+    FileRequest,
+    FindRequest,
+    FunctionRequest,
+    JobRequest,
+    Request,
+    TriggerRequest,
+)
 from .validators import Field, RateLimit, Validator
 
 __all__ = [

@@ -22,7 +22,7 @@ from .query import Query
 
 
 class DataSource(Protocol):
-    """What a Database needs from the server (implemented in core/cloud_data.py)."""
+    """What a Database needs from the server (implemented in core/data_api.py)."""
 
     async def find(self, class_name: str, options: dict[str, Any], *, master: bool) -> list[dict[str, Any]]:
         """REST objects matching REST find options."""

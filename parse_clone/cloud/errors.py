@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 
 SCRIPT_FAILED_MESSAGE = "Script failed. Unknown error."
 

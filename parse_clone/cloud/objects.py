@@ -13,10 +13,22 @@ import copy
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator, Protocol
 
-if TYPE_CHECKING:
-    from .data import Database
+
+class ObjectStore(Protocol):
+    """What a bound object needs to save, delete and fetch itself (data.Database is one)."""
+
+    async def save(self, obj: "CloudObject", *, use_master_key: bool | None = None,
+                   context: dict[str, Any] | None = None) -> "CloudObject":
+        """Save the object's changes."""
+
+    async def delete(self, obj: "CloudObject", *, use_master_key: bool | None = None,
+                     context: dict[str, Any] | None = None) -> None:
+        """Delete the object."""
+
+    async def fetch(self, obj: "CloudObject", *, use_master_key: bool | None = None) -> "CloudObject":
+        """Reload the object's fields."""
 
 _SERVER_KEYS = ("objectId", "createdAt", "updatedAt")
 
@@ -123,7 +135,7 @@ class CloudObject:
     __slots__ = ("class_name", "id", "_server", "_ops", "_db")
 
     def __init__(self, class_name: str, data: dict[str, Any] | None = None, *,
-                 changes: dict[str, Any] | None = None, db: "Database | None" = None) -> None:
+                 changes: dict[str, Any] | None = None, db: ObjectStore | None = None) -> None:
         data = dict(data or {})
         self.class_name = class_name
         self.id: str | None = data.pop("objectId", None)
@@ -314,7 +326,7 @@ class CloudObject:
         """Reload the server state (pending changes are dropped)."""
         return await self._database().fetch(self, use_master_key=use_master_key)
 
-    def _database(self) -> "Database":
+    def _database(self) -> ObjectStore:
         if self._db is None:
             raise RuntimeError("this object is not bound to a database: use req.db.save(obj)")
         return self._db

@@ -12,13 +12,20 @@ client's query as a Query: change it in place (or return a new one) to change wh
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable, Protocol
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from .objects import CloudObject, GeoPoint, to_parse_json
 
-if TYPE_CHECKING:
-    from .data import Database
+
+class QueryRunner(Protocol):
+    """What a bound query needs to run (data.Database is one)."""
+
+    async def find(self, query: "Query", *, use_master_key: bool | None = None) -> list[CloudObject]:
+        """The objects the query matches."""
+
+    async def count(self, query: "Query", *, use_master_key: bool | None = None) -> int:
+        """How many objects the query matches."""
 
 _EARTH_RADIUS_KM = 6371.0
 _EARTH_RADIUS_MILES = 3958.8
@@ -39,7 +46,7 @@ def _keys(keys: tuple[str | Iterable[str], ...]) -> list[str]:
 class Query:
     """A query on one class: constraints, ordering, paging, projection and includes."""
 
-    def __init__(self, class_name: str, db: "Database | None" = None) -> None:
+    def __init__(self, class_name: str, db: QueryRunner | None = None) -> None:
         self.class_name = class_name
         self.conditions: dict[str, Any] = {}
         self._limit: int | None = None
@@ -53,7 +60,7 @@ class Query:
     # ----- conversion -----
 
     @classmethod
-    def from_json(cls, class_name: str, data: dict[str, Any], db: "Database | None" = None) -> "Query":
+    def from_json(cls, class_name: str, data: dict[str, Any], db: QueryRunner | None = None) -> "Query":
         """A Query from REST find options (where, limit, skip, order, keys, excludeKeys, include)."""
         q = cls(class_name, db)
         q.conditions = copy.deepcopy(data.get("where") or {})
@@ -289,7 +296,7 @@ class Query:
 
     # ----- running (needs a database: req.db.query(...) or req.query(...)) -----
 
-    def _database(self) -> "Database":
+    def _database(self) -> QueryRunner:
         if self._db is None:
             raise RuntimeError("this query is not bound to a database: build it with req.db.query(...)")
         return self._db

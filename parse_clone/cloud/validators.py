@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, fields as dc_fields
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, Union
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 
 if TYPE_CHECKING:
     from .requests import Request

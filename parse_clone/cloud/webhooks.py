@@ -14,7 +14,7 @@ from typing import Any, Callable
 import aiohttp
 import orjson
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from .objects import CloudObject
 from .requests import AfterFindRequest, Request, TriggerRequest
 

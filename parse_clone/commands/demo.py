@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from . import demo_data as data
 from .remote import ParseRest, RemoteError
 from .schema import add_target_arguments, server_url, target_config

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 
 
 class RemoteError(Exception):

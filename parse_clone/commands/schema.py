@@ -17,11 +17,20 @@ from typing import AsyncIterator
 import aiohttp
 
 from ..config import ServerConfig, load_config
-from ..core.clp import default_clp
-from ..core.errors import ParseError
-from ..core.schema import SchemaController
-from ..schema_loader import (ControllerTarget, LoadOptions, SchemaFileError, SchemaTarget, apply_plan,
-                             export_document, format_plan, plan_load, read_schema_file)
+from ..core.schema.clp import default_clp
+from ..errors import ParseError
+from ..core.schema.controller import SchemaController
+from ..schema_loader import (
+    ControllerTarget,
+    LoadOptions,
+    SchemaFileError,
+    SchemaTarget,
+    apply_plan,
+    export_document,
+    format_plan,
+    plan_load,
+    read_schema_file,
+)
 from ..schema_loader.docs import render, replace_section
 from ..schema_loader.document import dump_document
 from ..storage import open_adapter

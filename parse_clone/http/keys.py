@@ -6,8 +6,8 @@ import ipaddress
 from functools import lru_cache
 
 from ..config import ServerConfig
-from ..core.auth import Auth
-from ..core.errors import Unauthorized
+from ..core.runtime.auth import Auth
+from ..errors import Unauthorized
 from .request import ClientInfo
 
 

@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl
 import orjson
 from aiohttp import web
 
-from ..core.call import CallInfo, bind_call, unbind_call
-from ..core.errors import ParseError, Unauthorized
-from ..core.server import Server
+from ..core.runtime.call import CallInfo, bind_call, unbind_call
+from ..errors import ParseError, Unauthorized
+from ..core.runtime.server import Server
 from .keys import key_auth
 from .request import (
     ParseRequest,

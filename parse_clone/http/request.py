@@ -10,8 +10,8 @@ from typing import Any, AsyncIterator
 
 import orjson
 
-from ..core.auth import Auth
-from ..core.errors import ParseError
+from ..core.runtime.auth import Auth
+from ..errors import ParseError
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from .router import Reply
 
 log = logging.getLogger("parse_clone.http")

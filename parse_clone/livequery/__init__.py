@@ -25,7 +25,7 @@ from .schema_sync import SchemaSync
 from .server import LiveQueryServer
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 __all__ = ["LiveQuery", "LiveQueryOptions", "LiveQueryServer", "live_query_hooks", "setup_live_query"]
 

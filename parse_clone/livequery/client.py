@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import orjson
 from aiohttp import WSCloseCode, web
 
-from ..core.auth import Auth
+from ..core.runtime.auth import Auth
 
 if TYPE_CHECKING:
     from .subscriptions import SubscriptionInfo

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..cloud.errors import HookTimeout, as_parse_error
 from ..cloud.runner import call_hook
-from ..core.errors import ParseError
+from ..errors import ParseError
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 log = logging.getLogger("parse_clone.livequery")
 

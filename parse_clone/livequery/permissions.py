@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.auth import Auth
-from ..core.errors import ParseError
-from ..core.permissions import check_clp, enforce_role_security
-from ..core.protected import protected_fields_for
-from ..core.query import clean_user
-from ..core.sessions import auth_for_session_token
+from ..core.runtime.auth import Auth
+from ..errors import ParseError
+from ..core.permissions.acl import check_clp, enforce_role_security
+from ..core.permissions.protected import protected_fields_for
+from ..core.query.find import clean_user
+from ..core.auth.sessions import auth_for_session_token
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 
 async def resolve_auth(server: "Server", base: Auth, token: str | None) -> Auth | None:

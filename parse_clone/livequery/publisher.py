@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..core.events import WriteEvent
-from ..core.transform import decode_object
+from ..core.runtime.events import WriteEvent
+from ..language.transform import decode_object
 from .bus import AFTER_DELETE, AFTER_SAVE, CLEAR_CACHE, PubSub, channel
 from .options import LiveQueryOptions
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 log = logging.getLogger("parse_clone.livequery")
 

@@ -18,7 +18,7 @@ import orjson
 from .bus import PubSub, channel
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 log = logging.getLogger("parse_clone.livequery")
 

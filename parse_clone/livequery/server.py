@@ -22,23 +22,38 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import WSMsgType, web
 
-from ..core.auth import Auth
-from ..core.auth_cache import role_cache
-from ..core.errors import ParseError
-from ..core.values import pointer_json
+from ..core.runtime.auth import Auth
+from ..core.auth.cache import role_cache
+from ..errors import ParseError
+from ..language.values import pointer_json
 from . import protocol
 from .bus import AFTER_DELETE, AFTER_SAVE, CLEAR_CACHE, PubSub, channel
 from .client import Client
-from .hooks import (AFTER_EVENT, BEFORE_CONNECT, BEFORE_SUBSCRIBE, CONNECT_CLASS, ConnectRequest,
-                    LiveQueryEventRequest, SubscribeRequest, find_hook, run_hook)
+from .hooks import (
+    AFTER_EVENT,
+    BEFORE_CONNECT,
+    BEFORE_SUBSCRIBE,
+    CONNECT_CLASS,
+    ConnectRequest,
+    LiveQueryEventRequest,
+    SubscribeRequest,
+    find_hook,
+    run_hook,
+)
 from .options import LiveQueryOptions
 from .permissions import class_readable, object_readable, resolve_auth, visible
 from .protocol import LiveQuerySpec, ProtocolError
-from .subscriptions import (Subscription, SubscriptionIndex, SubscriptionInfo, check_live_query,
-                            compile_live_query, matchable)
+from .subscriptions import (
+    Subscription,
+    SubscriptionIndex,
+    SubscriptionInfo,
+    check_live_query,
+    compile_live_query,
+    matchable,
+)
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 log = logging.getLogger("parse_clone.livequery")
 

@@ -11,16 +11,20 @@ stored form the core matcher evaluates (ACL back to `_rperm`/`_wperm`, File urls
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Protocol
 
 import orjson
 
-from ..core.errors import ParseError
-from ..core.matcher import compile_where
-from ..core.where import SUBQUERY_OPS, normalize_where, validate_where
+from ..errors import ParseError
+from ..language.matcher import compile_where
+from ..language.where import SUBQUERY_OPS, normalize_where, validate_where
 
-if TYPE_CHECKING:
-    from .client import Client
+
+
+class Subscriber(Protocol):
+    """The side of a client a subscription needs (client.Client is one)."""
+
+    id: Any
 
 # Constraints LiveQuery cannot evaluate in memory; Parse Server's LiveQuery never matches them.
 _NEVER_MATCHING_OPS = frozenset((*SUBQUERY_OPS, "$text"))
@@ -88,7 +92,7 @@ def matchable(obj: dict[str, Any]) -> dict[str, Any]:
 class SubscriptionInfo:
     """One client request on a subscription."""
 
-    client: "Client"
+    client: Subscriber
     request_id: Any
     subscription: "Subscription"
     keys: list[str] | None = None

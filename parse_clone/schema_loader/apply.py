@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..core.schema import SchemaController
+from ..core.schema.controller import SchemaController
 from .model import LoadOptions, PlanRefused, SchemaDocument
 from .plan import Plan, make_plan
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import jsonschema
 
-from ..core.clp import CLP_KEYS, CLP_OPERATIONS, validate_clp
-from ..core.errors import ParseError
-from ..core.schema_defs import (
+from ..core.schema.clp import CLP_KEYS, CLP_OPERATIONS, validate_clp
+from ..errors import ParseError
+from ..core.schema.defs import (
     CLASS_DEFAULT_FIELDS,
     DEFAULT_FIELDS,
     VOLATILE_CLASSES,

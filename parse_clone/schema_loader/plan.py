@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.clp import complete_clp, default_clp
-from ..core.schema_defs import VOLATILE_CLASSES
+from ..core.schema.clp import complete_clp, default_clp
+from ..core.schema.defs import VOLATILE_CLASSES
 from .document import PROTECTED_INDEXES, builtin_fields
 from .model import ClassDef, FieldDef, LoadOptions, SchemaDocument
 

@@ -15,14 +15,14 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import ParseError
+from ..errors import ParseError
 from .apply import ControllerTarget, load_schema
 from .document import parse_schema_data, read_schema_file
 from .model import LoadOptions, SchemaDocument
 from .plan import Plan
 
 if TYPE_CHECKING:
-    from ..core.server import Server
+    from ..core.runtime.server import Server
 
 log = logging.getLogger("parse_clone.schema")
 _OPTION_KEYS = ("definitions", "strict", "deleteExtraFields", "recreateModifiedFields", "lockSchemas")

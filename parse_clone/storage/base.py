@@ -236,7 +236,7 @@ class StorageAdapter(ABC):
 
         Adapters without transactions raise ParseError 1 when entered.
         """
-        from ..core.errors import ParseError
+        from ..errors import ParseError
 
         raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "This database does not support transactions.")
 

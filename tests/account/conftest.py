@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from parse_clone.app import build_app, build_server
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 from tests.conftest import Api, make_config, make_storage
 
 

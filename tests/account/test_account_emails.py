@@ -8,7 +8,7 @@ from html import unescape
 import aiohttp
 import pytest
 
-from parse_clone.core.account_emails import find_users, set_user_fields
+from parse_clone.core.auth.account_emails import find_users, set_user_fields
 
 from .conftest import link_in
 

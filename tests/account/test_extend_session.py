@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from parse_clone.core.auth_cache import session_cache
-from parse_clone.core.session_renewal import wait_for_renewals
-from parse_clone.core.values import parse_iso, to_iso
+from parse_clone.core.auth.cache import session_cache
+from parse_clone.core.auth.session_renewal import wait_for_renewals
+from parse_clone.language.values import parse_iso, to_iso
 from parse_clone.storage.base import FindOptions
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parse_clone.app import build_server
-from parse_clone.core.account_emails import find_users, set_user_fields
+from parse_clone.core.auth.account_emails import find_users, set_user_fields
 from tests.conftest import make_config, make_storage
 
 LOCKED = {"code": 101, "error": "Your account is locked due to multiple failed login attempts. "
@@ -126,5 +126,5 @@ def test_bad_options_stop_the_start(tmp_path, options, message):
 def test_validator_callback_by_module_path(tmp_path):
     server = build_server(make_config(passwordPolicy={"validatorCallback": "tests.account.test_lockout_and_policy:strong"}),
                           make_storage("sqlite", tmp_path))
-    from parse_clone.core.password_policy import policy_of
+    from parse_clone.core.auth.password_policy import policy_of
     assert policy_of(server)["validatorCallback"] is strong

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 
 
 @pytest.fixture

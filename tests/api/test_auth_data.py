@@ -32,7 +32,7 @@ def config_overrides():
     return {"auth": {
         "facebook": {"module": fake, "options": {"provider": "facebook"}},
         "custom": {"module": fake, "options": {"provider": "custom"}},
-        "acme": {"module": "parse_clone.core.jwt_provider",
+        "acme": {"module": "parse_clone.core.auth.jwt_provider",
                  "options": {"jwks": {"keys": [_JWK]}, "issuer": ISSUER, "audience": AUDIENCE}},
     }}
 
@@ -185,7 +185,7 @@ async def test_a_bad_jwt_is_101(api, token):
 
 
 async def test_a_bad_auth_module_fails_at_start(tmp_path):
-    from parse_clone.core.auth_providers import AuthRegistry
+    from parse_clone.core.auth.providers import AuthRegistry
 
     with pytest.raises(ModuleNotFoundError):
         AuthRegistry({"x": {"module": "no.such.module"}})

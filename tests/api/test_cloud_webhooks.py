@@ -6,7 +6,7 @@ import pytest
 from aiohttp import web
 
 from parse_clone.cloud import Cloud
-from parse_clone.core.cloud_runtime import start_cloud
+from parse_clone.core.hooks.runtime import start_cloud
 
 
 @pytest.fixture

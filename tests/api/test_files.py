@@ -12,8 +12,8 @@ import orjson
 import pytest
 from yarl import URL
 
-from parse_clone.core.errors import ParseError
-from parse_clone.core.files import FILE_TRIGGERS, FileEvent
+from parse_clone.errors import ParseError
+from parse_clone.core.files.service import FILE_TRIGGERS, FileEvent
 from parse_clone.files.local import LocalFilesAdapter
 from tests.support.users import sign_up
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from parse_clone.core.values import to_iso
+from parse_clone.language.values import to_iso
 from tests.support.users import log_in, pointer, sign_up
 
 TOKEN = re.compile(r"^r:[0-9a-f]{32}$")

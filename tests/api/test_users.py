@@ -7,7 +7,7 @@ import re
 
 import bcrypt
 
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 from tests.support.users import log_in, sign_up
 
 TOKEN = re.compile(r"^r:[0-9a-f]{32}$")

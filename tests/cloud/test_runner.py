@@ -9,7 +9,7 @@ import pytest
 
 from parse_clone.cloud.errors import HookTimeout, as_parse_error
 from parse_clone.cloud.runner import call_hook
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 
 
 async def test_async_hooks_are_awaited():

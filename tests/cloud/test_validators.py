@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from parse_clone.cloud import (CloudObject, Database, Field, FunctionRequest, ParseError, RateLimit,
-                               TriggerRequest, Validator)
+from parse_clone.cloud import (
+    CloudObject,
+    Database,
+    Field,
+    FunctionRequest,
+    ParseError,
+    RateLimit,
+    TriggerRequest,
+    Validator,
+)
 from parse_clone.cloud.validators import RateLimiter, check_rate_limit, run_validator
 
 DB = Database(source=None)  # type: ignore[arg-type]  # validators never touch data

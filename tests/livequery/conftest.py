@@ -15,7 +15,7 @@ import pytest
 from aiohttp import ClientWSTimeout
 
 from parse_clone.app import build_app, build_server
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 from tests.conftest import APP_ID, Api, make_config, make_storage
 
 RECEIVE_TIMEOUT_S = 3.0

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 from parse_clone.livequery import live_query_hooks
 
 

@@ -10,8 +10,8 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parse_clone.core import matcher
-from parse_clone.core.transform import decode_object
+from parse_clone.language import matcher
+from parse_clone.language.transform import decode_object
 from parse_clone.livequery.subscriptions import _without_unsupported, clp_operation, matchable, query_hash
 from tests.storage.test_sqlite_differential import EXAMPLES, RANDOM_SCHEMA, random_doc, random_where
 

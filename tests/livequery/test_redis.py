@@ -15,7 +15,7 @@ import orjson
 import pytest
 
 from parse_clone.app import build_app, build_server
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 from parse_clone.storage.sqlite import SQLiteAdapter
 from tests.conftest import make_config
 

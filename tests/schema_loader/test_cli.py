@@ -11,7 +11,7 @@ import pytest
 from parse_clone.app import build_app, build_server
 from parse_clone.cli import main
 from parse_clone.commands.remote import HttpSchemaTarget, ParseRest
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 from parse_clone.schema_loader import LoadOptions, load_schema, read_schema_file
 from parse_clone.schema_loader.docs import BEGIN, END
 from tests.conftest import make_config, make_storage

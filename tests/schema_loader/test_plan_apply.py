@@ -7,9 +7,16 @@ from typing import Any
 
 import pytest
 
-from parse_clone.core.schema import SchemaController
-from parse_clone.schema_loader import (ControllerTarget, LoadOptions, PlanRefused, format_plan, load_schema,
-                                       parse_schema_data, read_schema_file)
+from parse_clone.core.schema.controller import SchemaController
+from parse_clone.schema_loader import (
+    ControllerTarget,
+    LoadOptions,
+    PlanRefused,
+    format_plan,
+    load_schema,
+    parse_schema_data,
+    read_schema_file,
+)
 from tests.conftest import make_storage
 
 REPO = Path(__file__).resolve().parents[2]

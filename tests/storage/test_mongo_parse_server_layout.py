@@ -14,7 +14,7 @@ from bson.binary import Binary
 from bson.objectid import ObjectId
 from mongomock_motor import AsyncMongoMockClient
 
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 from parse_clone.storage.base import DuplicateValueError, FindOptions
 from parse_clone.storage.mongo import MongoAdapter
 

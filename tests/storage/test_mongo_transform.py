@@ -16,7 +16,7 @@ from bson.int64 import Int64
 from mongomock_motor import AsyncMongoMockClient
 from pymongo.errors import OperationFailure
 
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 from parse_clone.storage.base import FindOptions
 from parse_clone.storage.mongo import MongoAdapter
 from parse_clone.storage.mongo.adapter import database_from_uri

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 from parse_clone.storage.sqlite import SQLiteAdapter
 
 from .conftest import date, make_doc, make_schema, pointer, seed

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parse_clone.core import matcher
+from parse_clone.language import matcher
 from parse_clone.storage.base import FindOptions
 from parse_clone.storage.sqlite import SQLiteAdapter
 

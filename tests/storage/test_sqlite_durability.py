@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 from parse_clone.storage.base import FindOptions
 from parse_clone.storage.sqlite import SQLiteAdapter
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from parse_clone.core.errors import ParseError
+from parse_clone.errors import ParseError
 
 
 def _facebook(data: dict[str, Any]) -> bool:

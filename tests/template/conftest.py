@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from parse_clone.app import build_app, build_server
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 from tests.conftest import Api, make_config, make_storage
 
 REPO = Path(__file__).resolve().parents[2]

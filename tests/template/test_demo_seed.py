@@ -9,7 +9,7 @@ from parse_clone.app import build_app, build_server
 from parse_clone.commands import demo_data
 from parse_clone.commands.demo import logins, seed
 from parse_clone.commands.remote import ParseRest
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 from tests.conftest import make_config, make_storage
 from tests.template.conftest import CLOUD_DIR, SCHEMA_FILE
 

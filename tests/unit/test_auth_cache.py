@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from parse_clone.core.auth_cache import RoleCache, SessionCache
+from parse_clone.core.auth.cache import RoleCache, SessionCache
 
 
 def test_a_cached_session_expires_after_the_ttl():

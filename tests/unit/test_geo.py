@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parse_clone.core import geo
-from parse_clone.core.geo import distance_radians
+from parse_clone.language import geo
+from parse_clone.language.geo import distance_radians
 
 
 def gp(lat: float, lng: float) -> dict:

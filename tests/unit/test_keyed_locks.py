@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from parse_clone.core.keyed_locks import KeyedLocks
+from parse_clone.core.runtime.keyed_locks import KeyedLocks
 
 
 async def test_holders_of_one_key_take_turns():

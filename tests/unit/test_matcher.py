@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parse_clone.core.errors import ParseError
-from parse_clone.core.matcher import (
+from parse_clone.errors import ParseError
+from parse_clone.language.matcher import (
     MISSING,
     compile_text_score,
     compile_where,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bcrypt
 
-from parse_clone.core.passwords import PasswordHasher
+from parse_clone.core.auth.passwords import PasswordHasher
 
 
 async def test_hashes_are_2b_with_the_configured_cost():

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parse_clone.core.errors import ParseError
-from parse_clone.core.regex import compile_regex, translate_pcre
+from parse_clone.errors import ParseError
+from parse_clone.language.regex import compile_regex, translate_pcre
 
 
 def found(pattern: str, text: str, options: str = "") -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parse_clone.core.errors import ParseError
-from parse_clone.core.text import compile_text_search, fold, stem_english
+from parse_clone.errors import ParseError
+from parse_clone.language.text import compile_text_search, fold, stem_english
 
 
 def search(term: str, **options):

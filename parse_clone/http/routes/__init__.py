@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from ..router import Router
-from . import (aggregate, batch, classes, config, files, functions, hooks, installations, misc, pages, schemas,
-               sessions, users)
+from . import (
+    aggregate,
+    batch,
+    classes,
+    config,
+    files,
+    functions,
+    hooks,
+    installations,
+    misc,
+    pages,
+    schemas,
+    sessions,
+    users,
+)
 
 
 def build_router() -> Router:

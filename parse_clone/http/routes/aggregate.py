@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...core.aggregate import aggregate
-from ...core.server import Server
+from ...core.query.aggregate import aggregate
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 

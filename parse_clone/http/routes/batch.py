@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from ...core.errors import ParseError, Unauthorized
-from ...core.server import Server
+from ...errors import ParseError, Unauthorized
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 

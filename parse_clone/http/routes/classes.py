@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...core import query, write
-from ...core.errors import ParseError
-from ...core.server import Server
+from ...core.query import find as query
+from ...core import rest
+from ...errors import ParseError
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 
@@ -38,7 +39,7 @@ def create_handler(class_of: ClassOf, prefix: Callable[[ParseRequest], str]):
     """POST a new object: 201 with Location."""
     async def handle(server: Server, req: ParseRequest) -> Reply:
         body = req.body if isinstance(req.body, dict) else _not_object()
-        result = await write.create(server, req.auth, class_of(req), body)
+        result = await rest.create(server, req.auth, class_of(req), body)
         status = 201 if result.created else 200  # a _User create may turn into an authData login
         return Reply(result.response, status, {"Location": location(server, prefix(req), result.object_id)})
     return handle
@@ -48,7 +49,7 @@ def update_handler(class_of: ClassOf):
     """PUT changes to one object."""
     async def handle(server: Server, req: ParseRequest) -> Reply:
         body = req.body if isinstance(req.body, dict) else _not_object()
-        result = await write.update(server, req.auth, class_of(req), req.params["objectId"], body)
+        result = await rest.update(server, req.auth, class_of(req), req.params["objectId"], body)
         return Reply(result.response)
     return handle
 
@@ -56,7 +57,7 @@ def update_handler(class_of: ClassOf):
 def delete_handler(class_of: ClassOf):
     """DELETE one object."""
     async def handle(server: Server, req: ParseRequest) -> Reply:
-        await write.delete(server, req.auth, class_of(req), req.params["objectId"])
+        await rest.delete(server, req.auth, class_of(req), req.params["objectId"])
         return Reply({})
     return handle
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...core import config_store
-from ...core.errors import ParseError
-from ...core.server import Server
+from ...core.write import config_store
+from ...errors import ParseError
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import orjson
 
-from ...core import files
-from ...core.errors import ParseError
-from ...core.file_names import serving_policy
-from ...core.server import Server
+from ...core.files import service as files
+from ...errors import ParseError
+from ...files.names import serving_policy
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 

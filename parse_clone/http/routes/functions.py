@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import functions
-from ...core.server import Server
+from ...core.hooks import functions
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...core import installations, write
-from ...core.errors import ParseError
-from ...core.server import Server
+from ...core.write import installations, objects as write
+from ...errors import ParseError
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 from .classes import find_handler, get_handler, location, delete_handler

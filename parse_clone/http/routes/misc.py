@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ... import PARSE_SERVER_VERSION
-from ...core.errors import ParseError
-from ...core.permissions import enforce_role_security
-from ...core.schema_defs import check_class_name
-from ...core.server import Server
+from ...errors import ParseError
+from ...core.permissions.acl import enforce_role_security
+from ...core.schema.defs import check_class_name
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 

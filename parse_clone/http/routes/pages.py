@@ -16,10 +16,11 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit, parse_qsl
 
-from ...core import account_emails as emails
-from ...core.account_emails import LinkRefused
-from ...core.errors import ParseError, Unauthorized
-from ...core.server import Server
+from ...core.auth import account_emails as emails
+from ...core.auth.account_emails import LinkRefused
+from ...core.auth.password_reset import reset_password
+from ...core.runtime.server import Server
+from ...errors import ParseError, Unauthorized
 from ..request import ParseRequest
 from ..router import Reply, Route, Router
 
@@ -229,7 +230,7 @@ def _reset_args(req: ParseRequest) -> tuple[str, str, str] | None:
 async def _reset(server: Server, username: str, token: str, password: str, xhr: bool) -> str | Reply | None:
     """Run the reset: None on success, the error text, or (xhr) the final reply."""
     try:
-        await emails.reset_password(server, username, token, password)
+        await reset_password(server, username, token, password)
     except LinkRefused as e:
         if xhr:
             raise ParseError(ParseError.OTHER_CAUSE, str(e)) from None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.clp import default_clp
-from ...core.errors import ParseError
-from ...core.schema_defs import check_class_name
-from ...core.server import Server
+from ...core.schema.clp import default_clp
+from ...errors import ParseError
+from ...core.schema.defs import check_class_name
+from ...core.runtime.server import Server
 from ...schema_loader.startup import schemas_locked
 from ..request import ParseRequest
 from ..router import Reply, Router

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...core import sessions
-from ...core.auth import Auth
-from ...core.server import Server
+from ...core.auth import sessions
+from ...core.runtime.auth import Auth
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 from .classes import create_handler, delete_handler, find_handler, get_handler, update_handler

@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from ...core import login, users
-from ...core.server import Server
+from ...core.auth import login, users
+from ...core.runtime.server import Server
 from ..request import ParseRequest
 from ..router import Reply, Router
 from .classes import delete_handler, find_handler, get_handler, location, update_handler
@@ -48,7 +48,7 @@ async def log_in_as(server: Server, req: ParseRequest) -> Reply:
 
 async def log_out(server: Server, req: ParseRequest) -> Reply:
     """POST /logout: revokes the request's session."""
-    from ...core import sessions
+    from ...core.auth import sessions
 
     await sessions.log_out(server, req.info.session_token, req.auth)
     return Reply({})

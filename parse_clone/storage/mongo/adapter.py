@@ -15,15 +15,24 @@ from urllib.parse import unquote
 from pymongo import ReturnDocument
 from pymongo.errors import CollectionInvalid, DuplicateKeyError, OperationFailure
 
-from ...core.errors import ParseError
-from ..base import ClassSchema, Document, DuplicateValueError, FieldType, FindOptions, StorageAdapter, Update, Where
+from ...errors import ParseError
+from ..base import (
+    ClassSchema,
+    Document,
+    DuplicateValueError,
+    FieldType,
+    FindOptions,
+    StorageAdapter,
+    Update,
+    Where,
+)
 from .aggregate import from_aggregate_result, to_mongo_pipeline
 from .indexes import NO_GEO_INDEX, NO_TEXT_INDEX, STARTUP_INDEXES, duplicate_value, spec_from_index_info
 from .query import MongoQuery, to_mongo_query, to_mongo_sort
 from .schema import IMPLIED_FIELDS, field_options, from_schema_document, mongo_field_type, to_schema_document
 from .session import SessionScope, maybe_await
 from .transform import AUTH_PREFIX, from_mongo_document, mongo_key, stored_key, to_mongo_document
-from .transform import field_type as type_in_schema  # `field_type` is the contract's parameter name
+from .transform import field_type as type_in_schema
 from .update import MongoUpdate, to_mongo_update
 from .values import from_interior, from_top, pointer_from_string, to_interior, type_of
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ...core.errors import ParseError
+from ...errors import ParseError
 from ..base import ClassSchema, Where
 from .transform import NUMERIC_ID_CLASSES, field_type, is_date_key, mongo_key
 from .values import bson_date, geopoint_pair, pointer_string, to_interior, to_top, type_of

@@ -9,7 +9,7 @@ from typing import Any, AsyncIterator
 
 from pymongo.errors import OperationFailure
 
-from ...core.errors import ParseError
+from ...errors import ParseError
 
 
 async def maybe_await(value: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import bson
 
-from ...core.errors import ParseError
+from ...errors import ParseError
 from ..base import ClassSchema, Update
 from .transform import AUTH_PREFIX, field_type, legacy_acl, mongo_key, write_value
 from .values import to_interior, type_of

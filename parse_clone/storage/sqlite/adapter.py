@@ -19,14 +19,34 @@ from typing import Any, AsyncIterator, Iterator
 
 import orjson
 
-from ...core import matcher
-from ...core.errors import ParseError
-from ...core.values import new_object_id
-from ..base import ClassSchema, Document, DuplicateValueError, FieldType, FindOptions, StorageAdapter, Update, Where
+from ...language import matcher
+from ...errors import ParseError
+from ...language.values import new_object_id
+from ..base import (
+    ClassSchema,
+    Document,
+    DuplicateValueError,
+    FieldType,
+    FindOptions,
+    StorageAdapter,
+    Update,
+    Where,
+)
 from .aggregate import run_pipeline
 from .canonical import canonical
-from .names import (CONFIG_TABLE, INDEX_TABLE, INTERNAL_TABLES, JOIN_TABLE, SCHEMA_TABLE, field_type,
-                    join_class_parts, json_path, quote_ident, sqlite_index_name, value_exprs)
+from .names import (
+    CONFIG_TABLE,
+    INDEX_TABLE,
+    INTERNAL_TABLES,
+    JOIN_TABLE,
+    SCHEMA_TABLE,
+    field_type,
+    join_class_parts,
+    json_path,
+    quote_ident,
+    sqlite_index_name,
+    value_exprs,
+)
 from .sql_where import SqlFilter, find_operator, order_by, translate_where
 from .updates import apply_update, seed_from_where
 

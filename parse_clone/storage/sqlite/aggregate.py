@@ -14,9 +14,9 @@ import random
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ...core import matcher
-from ...core.errors import ParseError
-from ...core.values import parse_iso
+from ...language import matcher
+from ...errors import ParseError
+from ...language.values import parse_iso
 from ..base import Document
 from .canonical import canonical
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ...core.errors import ParseError
+from ...errors import ParseError
 from ..base import Document, Update
 from .canonical import canonical
 

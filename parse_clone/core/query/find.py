@@ -1,0 +1,203 @@
+"""Finds, gets and counts: the REST query pipeline from a client's options to response objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...storage.base import ClassSchema, FindOptions
+from ..hooks import triggers
+from ..runtime.auth import Auth
+from ...errors import ParseError
+from .include import apply_include
+from .options import QueryOptions, get_options_from_body, options_from_body
+from ..permissions.acl import check_clp, enforce_role_security, pointer_permission_where
+from ..permissions.protected import hide_protected_in_results, protected_fields_for
+from ..schema.defs import SYSTEM_CLASSES, field_name_is_valid
+from ..runtime.server import Server
+from ..permissions.own_sessions import own_sessions_where
+from .subqueries import resolve_subqueries
+from ...language.transform import decode_object, relation_stubs
+from ...language.where import normalize_where, validate_where
+
+ALWAYS_SELECTED = ("objectId", "createdAt", "updatedAt", "ACL")
+
+
+async def _class_schema(server: Server, auth: Auth, class_name: str) -> ClassSchema | None:
+    schema = await server.schema.get(class_name)
+    if schema is None and not auth.is_master and not server.config.allowClientClassCreation \
+            and class_name not in SYSTEM_CLASSES:
+        raise ParseError(ParseError.OPERATION_FORBIDDEN,
+                         f"This user is not allowed to access non-existent class: {class_name}")
+    return schema
+
+
+def _sort_spec(order: list[str], class_name: str, fields: dict[str, Any]) -> list[tuple[str, int]]:
+    sort: list[tuple[str, int]] = []
+    for item in order:
+        desc = item.startswith("-")
+        name = item[1:] if desc else item
+        if name == "$score":
+            sort.append(("$score", -1))
+            continue
+        if name.startswith("authData.") and name.endswith(".id"):
+            raise ParseError(ParseError.INVALID_KEY_NAME, f"Cannot sort by {name}")
+        root = name.split(".", 1)[0]
+        if name in ("_created_at", "_updated_at"):
+            name = root = name[1:].replace("_at", "At")
+        if not field_name_is_valid(root, class_name):
+            raise ParseError(ParseError.INVALID_KEY_NAME, f"Invalid field name: {name}.")
+        if root not in fields:
+            continue
+        sort.append((name, -1 if desc else 1))
+    return sort
+
+
+async def build_where(server: Server, auth: Auth, class_name: str, schema: ClassSchema | None,
+                      where: dict[str, Any], operation: str) -> dict[str, Any] | None:
+    """Checked, resolved, normalised, permission-restricted where; None when nothing can match."""
+    if class_name == "_Session":
+        where = own_sessions_where(auth, where)  # clients see only their own sessions
+    validate_where(where, auth.bypasses_permissions)
+    fields = schema["fields"] if schema else {}
+    resolved = await resolve_subqueries(server, auth, class_name, fields, where, find)
+    if resolved is None:
+        return None
+    normalized = normalize_where(resolved, fields)
+    restrictions: list[dict[str, Any]] = []
+    if not auth.bypasses_permissions:
+        clp = await server.schema.clp(class_name)
+        pointer_fields = check_clp(clp, class_name, auth, operation)
+        if pointer_fields is not None:
+            restriction = pointer_permission_where(pointer_fields, auth.user_id, fields)
+            if restriction is None:
+                return None
+            restrictions.append(restriction)
+        protected = protected_fields_for(clp, auth, class_name)
+        _deny_protected_query(normalized, protected, class_name)
+        restrictions.append({"_rperm": {"$in": [None, *auth.acl_group()]}})
+    if restrictions:
+        normalized = {"$and": [normalized, *restrictions]} if normalized else (
+            restrictions[0] if len(restrictions) == 1 else {"$and": restrictions})
+    return normalized
+
+
+def _deny_protected_query(where: dict[str, Any], protected: set[str] | None, class_name: str) -> None:
+    if not protected:
+        return
+    for key, value in where.items():
+        if key in ("$or", "$and", "$nor"):
+            for sub in value:
+                _deny_protected_query(sub, protected, class_name)
+        elif key.split(".", 1)[0] in protected:
+            raise ParseError(ParseError.OPERATION_FORBIDDEN,
+                             f"This user is not allowed to query {key} on class {class_name}")
+
+
+async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
+               is_get: bool = False) -> dict[str, Any]:
+    """Run a find: {"results": [...]} plus "count" when asked."""
+    enforce_role_security("get" if is_get else "find", class_name, auth)
+    opts = await triggers.before_find(server, auth, class_name, opts, is_get)
+    if opts.redirect_key:
+        class_name = await _redirect_class(server, class_name, opts.redirect_key)
+    schema = await _class_schema(server, auth, class_name)
+    is_get = is_get or (len(opts.where) == 1 and isinstance(opts.where.get("objectId"), str))
+    # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
+    operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
+    where = await build_where(server, auth, class_name, schema, opts.where, operation)
+    if schema is None:
+        return {"results": [], "count": 0} if opts.count else {"results": []}
+    fields = schema["fields"]
+    response: dict[str, Any] = {}
+    count_where = where
+    if opts.count and operation != "count" and not auth.bypasses_permissions:
+        count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
+    docs: list[dict[str, Any]] = []
+    if where is not None and opts.limit != 0:
+        find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
+                                sort=_sort_spec(opts.order, class_name, fields), keys=opts.keys)
+        docs = await server.storage.find(class_name, schema, where, find_opts)
+    relations = relation_stubs(fields)
+    results = [decode_object(d, fields, server.file_url, relations=relations) for d in docs]
+    if opts.redirect_key:
+        for r in results:
+            r["className"] = class_name
+    if "$score" in [o.lstrip("-") for o in opts.order] or (opts.keys and "$score" in opts.keys):
+        for d, r in zip(docs, results):
+            if "$score" in d:
+                r["score"] = d["$score"]
+    await _post_process(server, auth, class_name, schema, results, opts)
+    response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
+    if opts.count:
+        response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
+    return response
+
+
+async def _post_process(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
+                        results: list[dict[str, Any]], opts: QueryOptions) -> None:
+    include = list(opts.include)
+    for key in (opts.keys or []) + opts.exclude_keys:
+        if "." in key:
+            include.append(key.rsplit(".", 1)[0])
+    keys = opts.keys
+    if opts.include_all:
+        linked = [n for n, f in schema["fields"].items() if f.get("type") in ("Pointer", "Array")]
+        include.extend(linked)
+        if keys is not None:
+            keys = keys + linked
+    include = [p for p in include if p != "*"]
+    if include:
+        await apply_include(server, auth, results, include, keys, opts.exclude_keys, find)
+    if not auth.bypasses_permissions:
+        hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name)
+    if class_name == "_User":
+        for r in results:
+            clean_user(r, auth)
+    if keys is not None:
+        keep = set(ALWAYS_SELECTED) | {k.split(".", 1)[0] for k in keys}
+        if "$score" in keys:
+            keep.add("score")  # keys=$score asks for the text score, answered as `score`
+        for r in results:
+            for k in [k for k in r if k not in keep]:
+                del r[k]
+    top_excluded = [k for k in opts.exclude_keys if "." not in k and k not in ALWAYS_SELECTED]
+    for r in results:
+        for k in top_excluded:
+            r.pop(k, None)
+
+
+def clean_user(user: dict[str, Any], auth: Auth) -> None:
+    """What a _User response never shows: password, sessionToken, others' authData."""
+    user.pop("password", None)
+    user.pop("sessionToken", None)
+    is_self = auth.user_id is not None and auth.user_id == user.get("objectId")
+    if "authData" in user:
+        if not (auth.is_master or is_self):
+            del user["authData"]
+        else:
+            auth_data = {k: v for k, v in (user["authData"] or {}).items() if v is not None}
+            if auth_data:
+                user["authData"] = auth_data
+            else:
+                del user["authData"]
+
+
+async def get(server: Server, auth: Auth, class_name: str, object_id: str, opts: QueryOptions) -> dict[str, Any]:
+    """One object by id; 101 when missing or unreadable."""
+    opts.where = {"objectId": object_id}
+    opts.limit = 1
+    response = await find(server, auth, class_name, opts, is_get=True)
+    if not response["results"]:
+        raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
+    found = response["results"][0]
+    if class_name == "_User" and auth.session_token and auth.user_id == object_id:
+        found["sessionToken"] = auth.session_token  # SDKs keep the current user's token this way
+    return found
+
+
+async def _redirect_class(server: Server, class_name: str, key: str) -> str:
+    schema = await server.schema.get(class_name)
+    f = (schema or {}).get("fields", {}).get(key) if schema else None
+    if f and f.get("type") == "Relation":
+        return f["targetClass"]
+    return class_name

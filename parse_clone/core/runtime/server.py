@@ -1,0 +1,67 @@
+"""The Server value: configuration, storage and caches, passed explicitly (no module-level state)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from ...cloud.data import DataSource
+from ...cloud.registry import Cloud
+from ...config import ServerConfig
+from ...files.base import FilesAdapter
+from ...storage.base import DuplicateValueError, StorageAdapter
+from .events import WriteEvents
+from ..schema.controller import SchemaController
+from ...files.names import file_location
+
+if TYPE_CHECKING:
+    from .auth import Auth
+
+log = logging.getLogger("parse_clone")
+
+
+@dataclass
+class Server:
+    """Everything one Parse app needs at run time; two may live side by side in one process."""
+
+    config: ServerConfig
+    storage: StorageAdapter
+    schema: SchemaController = field(init=False)
+    events: WriteEvents = field(default_factory=WriteEvents)
+    extras: dict[str, Any] = field(default_factory=dict)
+    files: FilesAdapter | None = None  # where uploaded files live (files/ adapters)
+    cloud: Cloud = field(default_factory=Cloud)  # this server's hooks, functions and jobs
+    # cloud code's `req.db` (core/data_api.py, installed by app.build_server: hooks sit below it)
+    data_source: Callable[["Server", "Auth"], DataSource] | None = None
+
+    def __post_init__(self) -> None:
+        self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
+                                       protected_fields={"_User": {"*": ["email"]}})
+
+    def file_url(self, name: str) -> str:
+        """The public url of a stored file."""
+        return file_location(self.config, name)
+
+    async def start(self) -> None:
+        """Connect storage, load the schema cache, create the built-in unique indexes."""
+        await self.storage.connect()
+        await self.schema.reload()
+        for class_name in ("_User", "_Role"):
+            await self.schema.enforce_class(class_name, can_create=True)
+        await self._ensure_unique_indexes()
+
+    async def _ensure_unique_indexes(self) -> None:
+        """username, email and role names stay unique even under concurrent writes."""
+        for class_name, field_name in (("_User", "username"), ("_User", "email"), ("_Role", "name")):
+            schema = await self.schema.get(class_name)
+            try:
+                await self.storage.ensure_unique(class_name, schema, [field_name])
+            except DuplicateValueError:
+                log.warning("existing %s rows share a %s; not enforcing its uniqueness", class_name, field_name)
+
+    async def stop(self) -> None:
+        """Release storage."""
+        if self.files is not None:
+            await self.files.close()
+        await self.storage.close()

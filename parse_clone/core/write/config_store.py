@@ -1,0 +1,76 @@
+"""Parse.Config: global parameters, some readable only with the master key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...language.denylist import check_prohibited_keywords
+from ...errors import ParseError
+from ...language.transform import encode_value
+
+
+async def read(server: Any, is_master: bool) -> dict[str, Any]:
+    """The config as GET /config answers it."""
+    stored = await server.storage.get_config()
+    params = dict(stored.get("params") or {})
+    master_only = dict(stored.get("masterKeyOnly") or {})
+    params = {k: _decode(v, server) for k, v in params.items()}
+    if is_master:
+        return {"params": params, "masterKeyOnly": master_only}
+    return {"params": {k: v for k, v in params.items() if not master_only.get(k)}}
+
+
+def _decode(value: Any, server: Any) -> Any:
+    if isinstance(value, dict) and value.get("__type") == "File" and "url" not in value:
+        return {**value, "url": server.file_url(value["name"])}
+    return value
+
+
+def _apply_op(key: str, current: Any, op: dict[str, Any]) -> Any:
+    """Increment / Add / AddUnique / Remove on one config parameter."""
+    kind = op["__op"]
+    if kind == "Increment":
+        amount = op.get("amount")
+        if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+            raise ParseError(ParseError.INVALID_JSON, "incrementing must provide a number")
+        base = current if isinstance(current, (int, float)) and not isinstance(current, bool) else 0
+        return base + amount
+    objects = op.get("objects")
+    if kind in ("Add", "AddUnique", "Remove") and not isinstance(objects, list):
+        raise ParseError(ParseError.INVALID_JSON, "objects to add must be an array")
+    items = list(current) if isinstance(current, list) else []
+    if kind == "Add":
+        return items + objects
+    if kind == "AddUnique":
+        return items + [o for i, o in enumerate(objects) if o not in items and o not in objects[:i]]
+    if kind == "Remove":
+        return [i for i in items if i not in objects]
+    raise ParseError(ParseError.COMMAND_UNAVAILABLE, f"The {kind} operator is not supported yet.")
+
+
+async def update(server: Any, params: Any, master_key_only: Any) -> None:
+    """Apply PUT /config changes: set values, `{"__op":"Delete"}` removes, masterKeyOnly flags merge."""
+    if params is not None and not isinstance(params, dict):
+        raise ParseError(ParseError.INVALID_JSON, "params must be an object")
+    if master_key_only is not None and not isinstance(master_key_only, dict):
+        raise ParseError(ParseError.INVALID_JSON, "masterKeyOnly must be an object")
+    check_prohibited_keywords(params)
+    stored = await server.storage.get_config()
+    current = dict(stored.get("params") or {})
+    flags = dict(stored.get("masterKeyOnly") or {})
+    for key, value in (params or {}).items():
+        op = value.get("__op") if isinstance(value, dict) else None
+        if op == "Delete":
+            current.pop(key, None)
+            flags.pop(key, None)
+        elif op is not None:
+            current[key] = _apply_op(key, current.get(key), value)
+        else:
+            encode_value(value)  # validates; the value is kept as sent (file urls included)
+            current[key] = value
+    for key, value in (master_key_only or {}).items():
+        if value is True:
+            flags[key] = True
+        else:
+            flags.pop(key, None)
+    await server.storage.set_config(current, flags)
