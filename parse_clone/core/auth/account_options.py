@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .account_emails import check_email_options
 from .lockout import check_lockout_options
+from .mfa import mfa_options
 from .password_policy import policy_of
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def check_account_options(server: "Server") -> None:
     check_email_options(server)
     check_lockout_options(cfg.accountLockout)
     policy_of(server)
+    mfa_options(server)
     check_pages_options(cfg.pages)
     if not isinstance(cfg.extendSessionOnUse, bool):
         raise ValueError("extendSessionOnUse must be a boolean value")

@@ -10,6 +10,7 @@ from ..runtime.auth import Auth
 from . import account_emails as emails
 from .auth_data import store_auth_data, validate_auth_data
 from .lockout import handle_login_attempt
+from .mfa import check_mfa_login
 from .password_policy import check_password_age
 from ...errors import ParseError
 from .passwords import hasher_for
@@ -62,9 +63,12 @@ async def authenticate(server: "Server", auth: Auth, body: dict[str, Any],
 async def log_in(server: "Server", auth: Auth, body: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
     """GET/POST /login: the user with a new session token."""
     user, doc = await authenticate(server, auth, body, query)
+    auth_data = body.get("authData")
+    sent_mfa = await check_mfa_login(server, doc, auth_data)  # the mfa adapter: a code is required
+    if sent_mfa:
+        auth_data = {p: d for p, d in auth_data.items() if p != "mfa"}
     await check_password_age(server, doc)  # passwordPolicy.maxPasswordAge
     await triggers.before_login(server, auth, user)  # may refuse before the session exists
-    auth_data = body.get("authData")
     if isinstance(auth_data, dict) and auth_data:
         validated = await validate_auth_data(server, auth_data)
         if validated:
@@ -74,6 +78,8 @@ async def log_in(server: "Server", auth: Auth, body: dict[str, Any], query: dict
                                    auth.installation_id)
     user["sessionToken"] = session["sessionToken"]
     await triggers.after_login(server, auth, user)
+    if isinstance(body.get("authData"), dict):
+        user["authDataResponse"] = {}
     return user
 
 

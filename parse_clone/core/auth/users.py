@@ -23,6 +23,7 @@ from .auth_data import AuthDataOutcome, check_auth_data_shape, handle_auth_data
 from .providers import UNSUPPORTED
 from ...errors import ParseError
 from ..runtime.keyed_locks import KeyedLocks
+from .mfa import mfa_options, update_mfa
 from .password_policy import check_new_password, password_change_fields
 from .passwords import hasher_for
 from ..permissions.acl import enforce_role_security
@@ -230,6 +231,7 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
     auth_changed = False
     if "authData" in body and not js_truthy(body["authData"]):
         raise ParseError(ParseError.UNSUPPORTED_SERVICE, UNSUPPORTED)
+    mfa_change = await _mfa_change(server, auth, object_id, body)
     if body.get("authData") == {}:
         del body["authData"]  # nothing to link or unlink
     outcome: AuthDataOutcome | None = None
@@ -241,6 +243,8 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
     if "password" in body or "email" in body:
         internal["_perishable_token"] = {"__op": "Delete"}
         internal["_perishable_token_expires_at"] = {"__op": "Delete"}
+    if mfa_change is not None:
+        internal["authData.mfa"] = {"__op": "Delete"} if mfa_change[0] is None else mfa_change[0]
     password_changed = "password" in body
     if password_changed:
         stored = (await emails.find_users(server, {"objectId": object_id}, limit=1) or [None])[0]
@@ -265,6 +269,8 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
                 raise
             raise await _duplicate_error(server, body, object_id) from None
     session_cache(server).drop_user(object_id)
+    if mfa_change is not None and mfa_change[1] is not None:
+        result.response["authDataResponse"] = {"mfa": mfa_change[1]}
     if send_verification:
         emails.send_in_background(server, emails.send_verification_email(server, object_id, auth.is_master))
     if password_changed and server.config.revokeSessionOnPasswordReset:
@@ -277,6 +283,20 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
             auth.installation_id)
         result.response["sessionToken"] = session["sessionToken"]
     return result
+
+
+async def _mfa_change(server: "Server", auth: Auth, object_id: str,
+                      body: dict[str, Any]) -> tuple[Any, Any] | None:
+    """authData.mfa of an update, checked by the mfa adapter (and taken out of the authData)."""
+    auth_data = body.get("authData")
+    if mfa_options(server) is None or not isinstance(auth_data, dict) or "mfa" not in auth_data:
+        return None
+    if not auth.bypasses_permissions and auth.user_id != object_id:
+        raise ParseError(ParseError.SESSION_MISSING, f"Cannot modify user {object_id}.")
+    stored = (await emails.find_users(server, {"objectId": object_id}, limit=1) or [None])[0]
+    change = await update_mfa(server, auth.is_master, stored, auth_data["mfa"])
+    body["authData"] = {p: d for p, d in auth_data.items() if p != "mfa"}
+    return change
 
 
 async def delete_user(server: "Server", auth: Auth, object_id: str) -> None:
