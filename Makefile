@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The template's account emails (verification, password reset) go to the log; README: real SMTP.
+SERVE_MAIL := --appName "Home Health Aide" --publicServerURL http://localhost:1337/parse \
+	--emailAdapter log --verifyUserEmails true
+
 serve: $(STAMP)
-	$(BIN)/parse-clone serve
+	$(BIN)/parse-clone serve $(SERVE_MAIL)
 
 tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --silent

@@ -18,4 +18,4 @@ class LogMailAdapter:
     async def send_mail(self, mail: dict[str, Any]) -> None:
         """Log the mail (recipient, subject, body)."""
         self.sent = [*self.sent[-49:], dict(mail)]
-        log.warning("mail to %s\nSubject: %s\n\n%s", mail.get("to"), mail.get("subject"), mail.get("text"))
+        log.info("mail to %s\nSubject: %s\n\n%s", mail.get("to"), mail.get("subject"), mail.get("text"))
