@@ -35,7 +35,7 @@ class ServerConfig:
     maxLimit: int | None = None
     defaultLimit: int = 100
     maxUploadSize: str = "20mb"
-    # Files (see core/files.py): Parse's fileUpload options {enableForPublic, enableForAnonymousUser,
+    # Files (see core/files/service.py): Parse's fileUpload options {enableForPublic, enableForAnonymousUser,
     # enableForAuthenticatedUser, fileExtensions}; fileKey only builds urls of legacy parse.com files.
     fileUpload: dict[str, Any] = field(default_factory=dict)
     preserveFileName: bool = False

@@ -10,7 +10,7 @@
             req.object["status"] = "open"
 
 This package depends only on core value types (Auth-free requests, ParseError); the core
-layer calls into the registry (core/triggers.py) and provides the data source behind `req.db`.
+layer calls into the registry (core/hooks/triggers.py) and provides the data source behind `req.db`.
 """
 
 from ..errors import ParseError

@@ -24,18 +24,24 @@ Anything not in the normalised language raises ``ParseError(107, "Invalid constr
 
 from __future__ import annotations
 
-import math
 import operator
-from collections.abc import Callable, Iterable
-from datetime import datetime
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any
 
-from parse_clone.language import geo
 from parse_clone.errors import ParseError
 from parse_clone.language.geo import distance_radians
 from parse_clone.language.regex import compile_regex
 from parse_clone.language.text import TextSearch, compile_text_search
-from parse_clone.language.values import normalize_iso, to_iso
+from parse_clone.language.geo_match import (
+    MAX_DISTANCE_DIVISORS,
+    geo_intersects_test,
+    geo_within_test,
+    near_sphere_test,
+    within_test,
+)
+from parse_clone.language.ordering import RANK_ARRAY, RANK_DATE, RANK_NUMBER, RANK_STRING, sort_documents, sort_key
+from parse_clone.language.paths import MISSING, Document, expand, get_path, resolve
+from parse_clone.language.values import normalize_iso
 
 __all__ = [
     "MISSING",
@@ -51,26 +57,6 @@ __all__ = [
 ]
 
 
-class _Missing:
-    """The type of `MISSING`: what a path resolves to when nothing is there."""
-
-    _instance: _Missing | None = None
-
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Final = _Missing()
-
-Document = dict[str, Any]
 Predicate = Callable[[Document], bool]
 # A test of one resolved value (a leaf array is expanded by the test itself).
 _Test = Callable[[Any], bool]
@@ -78,13 +64,7 @@ _Test = Callable[[Any], bool]
 _DATE_STRING_KEYS = frozenset({"createdAt", "updatedAt"})
 _LOGICAL = ("$or", "$and", "$nor")
 _COMPARATORS = {"$lt": operator.lt, "$lte": operator.le, "$gt": operator.gt, "$gte": operator.ge}
-_MAX_DISTANCE_DIVISORS = {
-    "$maxDistance": 1.0,
-    "$maxDistanceInRadians": 1.0,
-    "$maxDistanceInMiles": 3958.8,
-    "$maxDistanceInKilometers": 6371.0,
-}
-_MODIFIERS = frozenset({"$options", *_MAX_DISTANCE_DIVISORS})
+_MODIFIERS = frozenset({"$options", *MAX_DISTANCE_DIVISORS})
 
 
 # ======================================================================
@@ -125,87 +105,11 @@ def compile_text_score(where: dict[str, Any]) -> Callable[[Document], float]:
     parts, search = found
 
     def score(doc: Document) -> float:
-        return sum(search.score(v) for v in _resolve(doc, parts))
+        return sum(search.score(v) for v in resolve(doc, parts))
 
     return score
 
 
-def get_path(doc: Document, dotted: str) -> Any:
-    """The value at a dotted path, or `MISSING`; through an array of objects, the list of values found."""
-    parts = dotted.split(".")
-    cur: Any = doc
-    for idx, part in enumerate(parts):
-        t = type(cur)
-        if t is dict:
-            cur = cur.get(part, MISSING)
-        elif t is list:
-            if part.isdigit():
-                i = int(part)
-                cur = cur[i] if i < len(cur) else MISSING
-                continue
-            found = [v for v in _expand(cur, parts, idx) if v is not MISSING]
-            return found if found else MISSING
-        else:
-            return MISSING
-    return cur
-
-
-# BSON type order, the first element of every sort key.
-_RANK_UNDEFINED = 0  # what an empty array sorts as (below null)
-_RANK_NULL = 1
-_RANK_NUMBER = 2
-_RANK_STRING = 3
-_RANK_OBJECT = 4
-_RANK_ARRAY = 5
-_RANK_BINARY = 6
-_RANK_BOOLEAN = 8
-_RANK_DATE = 9
-_RANK_OTHER = 10
-
-_NULL_KEY: Final = (_RANK_NULL,)
-_UNDEFINED_KEY: Final = (_RANK_UNDEFINED,)
-
-
-def sort_key(value: Any) -> tuple[Any, ...]:
-    """A key ordering any JSON value the way MongoDB orders BSON; never raises on comparison.
-
-    null/missing < numbers < strings < objects < arrays < Bytes < booleans < Dates.
-    Objects compare field by field (type, name, value) in key order; Pointers as
-    objects of ``__type``/``className``/``objectId``.
-    """
-    t = type(value)
-    if t is str:
-        return (_RANK_STRING, value)
-    if value is None or value is MISSING:
-        return _NULL_KEY
-    if t is bool:
-        return (_RANK_BOOLEAN, value)
-    if t is int or t is float:
-        return (_RANK_NUMBER, 0) if value != value else (_RANK_NUMBER, 1, value)
-    if t is dict:
-        return _dict_sort_key(value)
-    if t is list or t is tuple:
-        return (_RANK_ARRAY, tuple(sort_key(e) for e in value))
-    return _other_sort_key(value)
-
-
-def sort_documents(docs: list[Document], sort: list[tuple[str, int]]) -> list[Document]:
-    """A new list of the documents sorted stably by ``[(dotted_field, 1 | -1), ...]``.
-
-    An array field sorts by its smallest element ascending and its largest
-    descending; an empty array sorts below null; missing sorts as null.
-    """
-    result = list(docs)
-    for field, direction in reversed(sort):
-        descending = direction < 0
-        parts = field.split(".")
-        result.sort(key=lambda d: _field_sort_key(d, parts, descending), reverse=descending)
-    return result
-
-
-# ======================================================================
-# Compilation
-# ======================================================================
 
 
 def _all_of(preds: list[Predicate]) -> Predicate:
@@ -265,13 +169,13 @@ def _compile_operators(key: str, cond: dict[str, Any]) -> list[tuple[_Test, bool
         elif op == "$regex":
             tests.append((_regex_test(arg, cond.get("$options", "")), False))
         elif op == "$nearSphere":
-            tests.append((_near_sphere_test(arg, cond), False))
+            tests.append((near_sphere_test(arg, cond), False))
         elif op == "$within":
-            tests.append((_within_test(arg), False))
+            tests.append((within_test(arg), False))
         elif op == "$geoWithin":
-            tests.append((_geo_within_test(arg), False))
+            tests.append((geo_within_test(arg), False))
         elif op == "$geoIntersects":
-            tests.append((_geo_intersects_test(arg), False))
+            tests.append((geo_intersects_test(arg), False))
         elif op == "$text":
             tests.append((compile_text_search(arg).matches, False))
         elif op in _MODIFIERS:
@@ -300,7 +204,7 @@ def _bind(parts: list[str], test: _Test, negate: bool) -> Predicate:
             if t is dict:
                 cur = cur.get(parts[idx], MISSING)
             elif t is list:
-                return any(test(v) for v in _expand(cur, parts, idx))
+                return any(test(v) for v in expand(cur, parts, idx))
             else:
                 return test(MISSING)
         return test(cur)
@@ -308,41 +212,6 @@ def _bind(parts: list[str], test: _Test, negate: bool) -> Predicate:
     if negate:
         return lambda doc: not hit(doc)
     return hit
-
-
-# ----- path resolution -----
-
-
-def _resolve(doc: Document, parts: list[str]) -> list[Any]:
-    """Every value the path reaches (MISSING for branches without it), fanning out through arrays."""
-    return _resolve_from(doc, parts, 0)
-
-
-def _resolve_from(value: Any, parts: list[str], start: int) -> list[Any]:
-    cur = value
-    for idx in range(start, len(parts)):
-        t = type(cur)
-        if t is dict:
-            cur = cur.get(parts[idx], MISSING)
-        elif t is list:
-            return _expand(cur, parts, idx)
-        else:
-            return [MISSING]
-    return [cur]
-
-
-def _expand(array: list[Any], parts: list[str], idx: int) -> list[Any]:
-    """Resolve parts[idx:] through an array: by index for a numeric part, and inside each object element."""
-    part = parts[idx]
-    out: list[Any] = []
-    if part.isdigit():
-        i = int(part)
-        if i < len(array):
-            out.extend(_resolve_from(array[i], parts, idx + 1))
-    for element in array:
-        if type(element) is dict:
-            out.extend(_resolve_from(element.get(part, MISSING), parts, idx + 1))
-    return out or [MISSING]
 
 
 # ----- query values -----
@@ -479,18 +348,18 @@ def _cmp_test(op: str, q: Any) -> _Test:
     qk = sort_key(q)
     rank = qk[0]
     scalar: _Test
-    if rank == _RANK_NUMBER:
+    if rank == RANK_NUMBER:
 
         def scalar(e: Any) -> bool:
             te = type(e)
             return (te is int or te is float) and cmp(e, q)
 
-    elif rank == _RANK_STRING:
+    elif rank == RANK_STRING:
 
         def scalar(e: Any) -> bool:
             return type(e) is str and cmp(e, q)
 
-    elif rank == _RANK_DATE:
+    elif rank == RANK_DATE:
         q_iso = qk[1]
 
         def scalar(e: Any) -> bool:
@@ -510,7 +379,7 @@ def _cmp_test(op: str, q: Any) -> _Test:
             for e in v:
                 if scalar(e):
                     return True
-            return rank == _RANK_ARRAY and cmp(sort_key(v), qk)
+            return rank == RANK_ARRAY and cmp(sort_key(v), qk)
         return scalar(v)
 
     return test
@@ -643,92 +512,6 @@ def _regex_test(pattern: Any, options: Any) -> _Test:
     return test
 
 
-# ----- geo -----
-
-
-def _any_point(v: Any, check: Callable[[geo.LatLng], bool]) -> bool:
-    point = geo.as_lat_lng(v)
-    if point is not None:
-        return check(point)
-    if type(v) is list:
-        for e in v:
-            p = geo.as_lat_lng(e)
-            if p is not None and check(p):
-                return True
-    return False
-
-
-def _near_sphere_test(arg: Any, cond: dict[str, Any]) -> _Test:
-    centre = geo.query_point(arg)
-    if centre is None:
-        raise ParseError(ParseError.INVALID_JSON, "bad $nearSphere value; should be a GeoPoint")
-    max_distance = math.inf
-    for name, divisor in _MAX_DISTANCE_DIVISORS.items():
-        if name in cond:
-            value = cond[name]
-            if type(value) not in _NUMBER_TYPES or type(value) is bool:
-                raise ParseError(ParseError.INVALID_JSON, f"bad {name} value")
-            max_distance = value / divisor
-
-    def within_reach(p: geo.LatLng) -> bool:
-        return geo.distance_between(centre, p) <= max_distance
-
-    return lambda v: _any_point(v, within_reach)
-
-
-def _within_test(arg: Any) -> _Test:
-    box = arg.get("$box") if type(arg) is dict else None
-    corners = [geo.query_point(c) for c in box] if type(box) is list and len(box) == 2 else []
-    if len(corners) != 2 or corners[0] is None or corners[1] is None:
-        raise ParseError(ParseError.INVALID_JSON, "malformatted $within arg")
-    south_west, north_east = corners[0], corners[1]
-    return lambda v: _any_point(v, lambda p: geo.in_box(p, south_west, north_east))
-
-
-def _geo_within_test(arg: Any) -> _Test:
-    if type(arg) is not dict:
-        raise ParseError(ParseError.INVALID_JSON, "bad $geoWithin value")
-    if "$polygon" in arg:
-        vertices = _query_polygon(arg["$polygon"])
-        return lambda v: _any_point(v, lambda p: geo.in_planar_polygon(p, vertices))
-    if "$centerSphere" in arg:
-        spec = arg["$centerSphere"]
-        centre = geo.query_point(spec[0]) if type(spec) is list and len(spec) == 2 else None
-        radius = spec[1] if centre is not None else None
-        if centre is None or type(radius) not in _NUMBER_TYPES or type(radius) is bool or radius < 0:
-            raise ParseError(
-                ParseError.INVALID_JSON,
-                "bad $geoWithin value; $centerSphere should be an array of Parse.GeoPoint and distance",
-            )
-        return lambda v: _any_point(v, lambda p: geo.distance_between(centre, p) <= radius)
-    raise ParseError(ParseError.INVALID_JSON, "bad $geoWithin value")
-
-
-def _query_polygon(value: Any) -> list[geo.LatLng]:
-    """The vertices of a ``$polygon``: GeoPoints, or raw pairs read as [longitude, latitude] as MongoDB does."""
-    points = value.get("coordinates") if type(value) is dict and value.get("__type") == "Polygon" else value
-    if type(points) is not list or len(points) < 3:
-        raise ParseError(
-            ParseError.INVALID_JSON, "bad $geoWithin value; $polygon should contain at least 3 GeoPoints"
-        )
-    vertices = [geo.query_point(p) for p in points]
-    if any(v is None for v in vertices):
-        raise ParseError(ParseError.INVALID_JSON, "bad $geoWithin value")
-    return vertices  # type: ignore[return-value]
-
-
-def _geo_intersects_test(arg: Any) -> _Test:
-    point = geo.as_lat_lng(arg.get("$point")) if type(arg) is dict else None
-    if point is None:
-        raise ParseError(ParseError.INVALID_JSON, "bad $geoIntersect value; $point should be GeoPoint")
-
-    def test(v: Any) -> bool:
-        vertices = geo.polygon_vertices(v)
-        return vertices is not None and geo.polygon_contains(vertices, point)
-
-    return test
-
-
 # ----- $text lookup for scoring -----
 
 
@@ -746,62 +529,3 @@ def _find_text(where: Any) -> tuple[list[str], TextSearch] | None:
             return key.split("."), compile_text_search(cond["$text"])
     return None
 
-
-# ======================================================================
-# Ordering
-# ======================================================================
-
-
-def _dict_sort_key(value: dict[str, Any]) -> tuple[Any, ...]:
-    kind = value.get("__type")
-    if kind == "Date":
-        iso = value.get("iso")
-        return (_RANK_DATE, iso if type(iso) is str else str(iso))
-    if kind == "Bytes":
-        return (_RANK_BINARY, str(value.get("base64")))
-    if kind == "Pointer":
-        value = {"__type": "Pointer", "className": value.get("className"), "objectId": value.get("objectId")}
-    fields = []
-    for k in sorted(value):
-        sk = sort_key(value[k])
-        fields.append((sk[0], k, sk))
-    return (_RANK_OBJECT, tuple(fields))
-
-
-def _other_sort_key(value: Any) -> tuple[Any, ...]:
-    """Keys for values that are not plain JSON types (subclasses, datetimes, bytes)."""
-    if isinstance(value, bool):
-        return (_RANK_BOOLEAN, bool(value))
-    if isinstance(value, (int, float)):
-        return sort_key(float(value) if isinstance(value, float) else int(value))
-    if isinstance(value, str):
-        return (_RANK_STRING, str(value))
-    if isinstance(value, dict):
-        return _dict_sort_key(dict(value))
-    if isinstance(value, datetime):
-        return (_RANK_DATE, to_iso(value))
-    if isinstance(value, (bytes, bytearray)):
-        return (_RANK_BINARY, bytes(value).hex())
-    if isinstance(value, Iterable):
-        return (_RANK_ARRAY, tuple(sort_key(e) for e in value))
-    return (_RANK_OTHER, repr(value))
-
-
-def _field_sort_key(doc: Document, parts: list[str], descending: bool) -> tuple[Any, ...]:
-    if len(parts) == 1:
-        value = doc.get(parts[0], MISSING)
-        if type(value) is not list:
-            return sort_key(value)
-        values = [value]
-    else:
-        values = _resolve(doc, parts)
-    keys: list[tuple[Any, ...]] = []
-    for v in values:
-        if type(v) is list:
-            if v:
-                keys.extend(sort_key(e) for e in v)
-            else:
-                keys.append(_UNDEFINED_KEY)
-        else:
-            keys.append(sort_key(v))
-    return max(keys) if descending else min(keys)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parse_clone.language import matcher
+from parse_clone.language import matcher, ordering
 from parse_clone.storage.base import FindOptions
 from parse_clone.storage.sqlite import SQLiteAdapter
 
@@ -125,7 +125,7 @@ def test_sorted_pages_agree_with_the_matcher(mix, where, sort_key, direction, sk
     parts = sort_key.split(".")
 
     def position(d: dict[str, Any]) -> Any:
-        return matcher._field_sort_key(d, parts, direction < 0)
+        return ordering.field_sort_key(d, parts, direction < 0)
 
     assert [position(d) for d in got] == [position(d) for d in everything[skip:end]]
 

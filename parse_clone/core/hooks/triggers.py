@@ -351,7 +351,7 @@ async def after_logout(server: "Server", auth: Auth, session: dict[str, Any]) ->
 
 
 async def run_file_hooks(server: "Server", event: Any) -> Any:
-    """The runner core/files.py awaits for each file event; a hook's failure propagates as is."""
+    """The runner core/files/service.py awaits for each file event; a hook's failure propagates as is."""
     hook = hook_for(server, event.trigger, FILE_CLASS)
     if hook is None:
         return None

@@ -1,7 +1,7 @@
 """The storage where language (storage/base.py) as SQLite SQL over the `doc` JSON column.
 
 `translate_where` pushes down what SQL decides exactly and hands back the rest as a
-residual where for the in-memory matcher (core/matcher.py). A condition SQL can only
+residual where for the in-memory matcher (language/matcher.py). A condition SQL can only
 over-approximate (dotted keys, which MongoDB also resolves through arrays) is pushed
 down as a superset *and* kept in the residual.
 
