@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The template's account emails (verification, password reset) go to the log; README: real SMTP.
+SERVE_MAIL := --appName "Home Health Aide" --publicServerURL http://localhost:1337/parse \
+	--emailAdapter log --verifyUserEmails true
+
 WEB_BUILD := parse_clone/web/static/index.html
 LIVE_CLASSES := '{"classNames": ["Job", "Technician", "PartsInventory"]}'
 
 serve: $(STAMP) $(WEB_BUILD)
-	$(BIN)/parse-clone serve --liveQuery $(LIVE_CLASSES)
+	$(BIN)/parse-clone serve $(SERVE_MAIL) --liveQuery $(LIVE_CLASSES)
 
 # The web app and playground (web/, Vite): built into the Python package so a pip install serves them.
 web/node_modules/.installed: web/package.json web/package-lock.json

@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from .config import ServerConfig
+from .core.auth.account_options import check_account_options
 from .core.hooks.runtime import install_cloud, start_cloud, stop_cloud
 from .core.files.service import upload_rules
 from .core.auth.providers import registry_for
@@ -34,6 +35,7 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     server = Server(config=config, storage=storage, files=open_files_adapter(config, storage),
                     data_source=CoreDataSource)
     registry_for(server)  # a bad `auth` option fails at start, not at the first login
+    check_account_options(server)  # ValueError: bad emailAdapter, accountLockout, passwordPolicy or pages
     install_defined_schemas(server)  # SchemaFileError: an invalid schema file stops the start, nothing applied
     install_cloud(server, config.cloud)  # CloudLoadError: a broken hook file stops the start
     return server

@@ -46,8 +46,11 @@ def serve(args: argparse.Namespace) -> None:
     except CloudLoadError as e:
         _report_cloud_error(e)
         sys.exit(1)
-    except (SchemaFileError, ValueError) as e:
+    except SchemaFileError as e:
         print(f"parse-clone: not starting, the schema option is invalid: {e}", file=sys.stderr, flush=True)
+        sys.exit(1)
+    except ValueError as e:  # a bad option value (schema, emailAdapter, accountLockout, passwordPolicy, ...)
+        print(f"parse-clone: not starting, an option is invalid: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
     app = build_app(server)
     print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})",

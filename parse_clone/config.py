@@ -67,6 +67,21 @@ class ServerConfig:
     liveQuery: dict[str, Any] = field(default_factory=dict)
     startLiveQueryServer: bool | None = None
     liveQueryServerOptions: dict[str, Any] = field(default_factory=dict)
+    # Account emails and password security (core/account_emails.py, core/lockout.py,
+    # core/password_policy.py, http/routes/pages.py); Parse Server's names and meanings.
+    appName: str | None = None
+    emailAdapter: dict[str, Any] | str | None = None  # {"module": "smtp"|"log"|<module>, "options": {...}}
+    verifyUserEmails: bool | Any = False  # or a callable(request) -> bool
+    preventLoginWithUnverifiedEmail: bool | Any = False
+    preventSignupWithUnverifiedEmail: bool = False
+    emailVerifyTokenValidityDuration: int | None = None  # seconds
+    emailVerifyTokenReuseIfValid: bool = False
+    sendUserEmailVerification: bool | Any = True
+    customPages: dict[str, Any] = field(default_factory=dict)
+    pages: dict[str, Any] = field(default_factory=dict)
+    accountLockout: dict[str, Any] | None = None  # {duration (minutes), threshold, unlockOnPasswordReset}
+    passwordPolicy: dict[str, Any] | None = None
+    extendSessionOnUse: bool = False
 
     @property
     def mount(self) -> str:
@@ -104,7 +119,7 @@ def _coerce(name: str, value: Any) -> Any:
     t = str(f.type)
     if not isinstance(value, str):
         return value
-    if name == "schema":  # a path, or Parse's options object as JSON
+    if name in ("schema", "emailAdapter"):  # a path / module name, or an options object as JSON
         return json.loads(value) if value.lstrip().startswith("{") else value
     if t.startswith("bool"):
         if value.lower() in ("1", "true", "yes", "on"):

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "parse_clone"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "config"),
     ("language",),
-    ("storage", "files", "cloud", "web"),
+    ("storage", "files", "cloud", "email", "web"),
     ("core.schema",),
     ("core.runtime",),
     ("core.permissions",),

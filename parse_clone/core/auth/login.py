@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 from ...storage.base import FindOptions
 from ..hooks import triggers
 from ..runtime.auth import Auth
+from . import account_emails as emails
 from .auth_data import store_auth_data, validate_auth_data
+from .lockout import handle_login_attempt
+from .mfa import check_mfa_login
+from .password_policy import check_password_age
 from ...errors import ParseError
 from .passwords import hasher_for
 from .sessions import create_session, load_user
@@ -45,19 +49,26 @@ async def authenticate(server: "Server", auth: Auth, body: dict[str, Any],
     if not found:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, INVALID_LOGIN)
     doc = found[0] if len(found) == 1 else next((u for u in found if u.get("username") == username), found[0])
-    if not await hasher_for(server).verify(password, doc.get("_hashed_password")):
+    password_ok = await hasher_for(server).verify(password, doc.get("_hashed_password"))
+    await handle_login_attempt(server, doc, password_ok)  # accountLockout
+    if not password_ok:
         raise ParseError(ParseError.OBJECT_NOT_FOUND, INVALID_LOGIN)
     if not auth.is_master and is_locked_out(doc):
         raise ParseError(ParseError.OBJECT_NOT_FOUND, INVALID_LOGIN)
+    await emails.check_login_verified(server, auth, doc, payload)
     assert schema is not None
     return rest_user(server, doc, schema["fields"]), doc
 
 
 async def log_in(server: "Server", auth: Auth, body: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
     """GET/POST /login: the user with a new session token."""
-    user, _ = await authenticate(server, auth, body, query)
-    await triggers.before_login(server, auth, user)  # may refuse before the session exists
+    user, doc = await authenticate(server, auth, body, query)
     auth_data = body.get("authData")
+    sent_mfa = await check_mfa_login(server, doc, auth_data)  # the mfa adapter: a code is required
+    if sent_mfa:
+        auth_data = {p: d for p, d in auth_data.items() if p != "mfa"}
+    await check_password_age(server, doc)  # passwordPolicy.maxPasswordAge
+    await triggers.before_login(server, auth, user)  # may refuse before the session exists
     if isinstance(auth_data, dict) and auth_data:
         validated = await validate_auth_data(server, auth_data)
         if validated:
@@ -67,6 +78,8 @@ async def log_in(server: "Server", auth: Auth, body: dict[str, Any], query: dict
                                    auth.installation_id)
     user["sessionToken"] = session["sessionToken"]
     await triggers.after_login(server, auth, user)
+    if isinstance(body.get("authData"), dict):
+        user["authDataResponse"] = {}
     return user
 
 
@@ -110,15 +123,11 @@ async def me(server: "Server", token: str | None) -> dict[str, Any]:
     return user
 
 
-EMAIL_NOT_CONFIGURED = ("An appName, publicServerURL, and emailAdapter are required for password reset "
-                        "and email verification functionality.")
-
-
 async def request_password_reset(server: "Server", body: dict[str, Any]) -> dict[str, Any]:
-    """POST /requestPasswordReset: needs an email adapter, which this server does not have (1)."""
-    raise ParseError(ParseError.INTERNAL_SERVER_ERROR, EMAIL_NOT_CONFIGURED)
+    """POST /requestPasswordReset (core/account_emails.py)."""
+    return await emails.request_password_reset(server, body)
 
 
-async def request_verification_email(server: "Server", body: dict[str, Any]) -> dict[str, Any]:
-    """POST /verificationEmailRequest: needs an email adapter, which this server does not have (1)."""
-    raise ParseError(ParseError.INTERNAL_SERVER_ERROR, EMAIL_NOT_CONFIGURED)
+async def request_verification_email(server: "Server", auth: Auth, body: dict[str, Any]) -> dict[str, Any]:
+    """POST /verificationEmailRequest (core/account_emails.py)."""
+    return await emails.request_verification_email(server, auth, body)

@@ -66,6 +66,14 @@ class AnonymousProvider:
         return None
 
 
+class MfaEnrolmentOnly:
+    """`authData.mfa` outside login and user updates (core/auth/mfa.py handles those): refused."""
+
+    async def validate(self, auth_data: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] | None:
+        """Enrolment needs a signed-up user: save authData.mfa on the user instead."""
+        raise ParseError(ParseError.OTHER_CAUSE, "Invalid MFA data")
+
+
 @dataclass
 class _Entry:
     provider: AuthProvider
@@ -89,7 +97,8 @@ class AuthRegistry:
     """The providers one server accepts, built from its `auth` option."""
 
     def __init__(self, auth_config: dict[str, Any] | None, enable_anonymous: bool = True) -> None:
-        self._entries: dict[str, _Entry] = {"anonymous": _Entry(AnonymousProvider(), {}, enable_anonymous)}
+        self._entries: dict[str, _Entry] = {"anonymous": _Entry(AnonymousProvider(), {}, enable_anonymous),
+                                            "mfa": _Entry(MfaEnrolmentOnly(), {}, False)}
         for name, entry in (auth_config or {}).items():
             if not isinstance(entry, dict):
                 raise ValueError(f"auth.{name} must be an object")

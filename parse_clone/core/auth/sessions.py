@@ -18,6 +18,7 @@ from .cache import session_cache
 from ...errors import ParseError
 from ..permissions.acl import enforce_role_security
 from .roles import roles_for_user
+from .session_renewal import renew_if_needed
 from ...language.transform import decode_object
 from ..permissions.own_sessions import INVALID_TOKEN, own_sessions_where
 from ...language.values import new_session_token, parse_iso, pointer_json, to_iso
@@ -127,6 +128,7 @@ async def auth_for_session_token(server: "Server", base: Auth, token: str) -> Au
         user, expires_at = entry.user, entry.expires_at
     if expires_at is not None and expires_at < datetime.now(timezone.utc):
         raise ParseError(ParseError.INVALID_SESSION_TOKEN, "Session token is expired.")
+    renew_if_needed(server, token, user, expires_at)  # extendSessionOnUse
     roles = await roles_for_user(server, user["objectId"])
     return Auth(user=user, session_token=token, installation_id=base.installation_id, roles=roles)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...language.transform import decode_object, perms_to_acl
+from ..permissions.auth_data_view import mask_secret_auth_data
 
 if TYPE_CHECKING:
     from ..runtime.server import Server
@@ -41,6 +42,7 @@ def rest_user(server: "Server", doc: dict[str, Any], fields: dict[str, Any]) -> 
     user.pop("password", None)
     user.pop("sessionToken", None)
     auth_data = {k: v for k, v in (user.get("authData") or {}).items() if v is not None}
+    mask_secret_auth_data(auth_data)  # the mfa adapter's secret and recovery codes stay on the server
     if auth_data:
         user["authData"] = auth_data
     else:

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Any
 from ...storage.base import FindOptions
 from ..write import objects as write
 from ..runtime.auth import Auth
+from . import account_emails as emails
 from .cache import session_cache
 from .auth_data import AuthDataOutcome, check_auth_data_shape, handle_auth_data
 from .providers import UNSUPPORTED
 from ...errors import ParseError
 from ..runtime.keyed_locks import KeyedLocks
+from .mfa import mfa_options, update_mfa
+from .password_policy import check_new_password, password_change_fields
 from .passwords import hasher_for
 from ..permissions.acl import enforce_role_security
 from ..schema.defs import type_to_string, value_type
@@ -100,13 +103,15 @@ def _check_restricted(body: dict[str, Any], auth: Auth) -> None:
                          "Clients aren't allowed to manually update email verification.")
 
 
-async def _hash_password(server: "Server", password: Any) -> str:
+async def _hash_password(server: "Server", password: Any, username: Any = None,
+                         stored: dict[str, Any] | None = None) -> str:
     if not isinstance(password, str):
         got = value_type(password)
         if got is None:
             raise ParseError(ParseError.PASSWORD_MISSING, "password is required")
         raise ParseError(ParseError.INCORRECT_TYPE,
                          f"schema mismatch for _User.password; expected String but got {type_to_string(got)}")
+    await check_new_password(server, password, username, stored)  # passwordPolicy (142)
     return await hasher_for(server).hash(password)
 
 
@@ -151,7 +156,9 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
     _check_restricted(body, auth)
     internal: dict[str, Any] = {}
     if "password" in body:
-        internal["_hashed_password"] = await _hash_password(server, body.pop("password"))
+        internal["_hashed_password"] = await _hash_password(server, body.pop("password"), body.get("username"))
+        internal.update(password_change_fields(server, None))
+    send_verification = await emails.prepare_verification(server, auth, body, internal)
     generated_username = None
     if not js_truthy(body.get("username")):
         body["username"] = generated_username = "".join(secrets.choice(_USERNAME_ALPHABET) for _ in range(25))
@@ -171,7 +178,12 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
             raise await _duplicate_error(server, body, object_id) from None
     if generated_username is not None:
         result.response["username"] = generated_username
-    if not (auth.user_id and body.get("authData")) and auth.installation_id != "cloud":
+    reject_signup = not provider and await emails.signup_needs_verified_email(server, auth, body)
+    if send_verification:
+        emails.send_in_background(server, emails.send_verification_email(server, object_id, auth.is_master))
+    if reject_signup and server.config.preventSignupWithUnverifiedEmail:
+        raise ParseError(ParseError.EMAIL_NOT_FOUND, "User email is not verified.")
+    if not (auth.user_id and body.get("authData")) and auth.installation_id != "cloud" and not reject_signup:
         session = await create_session(
             server, object_id, {"action": "login" if provider else "signup", "authProvider": provider or "password"},
             auth.installation_id)
@@ -219,6 +231,7 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
     auth_changed = False
     if "authData" in body and not js_truthy(body["authData"]):
         raise ParseError(ParseError.UNSUPPORTED_SERVICE, UNSUPPORTED)
+    mfa_change = await _mfa_change(server, auth, object_id, body)
     if body.get("authData") == {}:
         del body["authData"]  # nothing to link or unlink
     outcome: AuthDataOutcome | None = None
@@ -230,9 +243,15 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
     if "password" in body or "email" in body:
         internal["_perishable_token"] = {"__op": "Delete"}
         internal["_perishable_token_expires_at"] = {"__op": "Delete"}
+    if mfa_change is not None:
+        internal["authData.mfa"] = {"__op": "Delete"} if mfa_change[0] is None else mfa_change[0]
     password_changed = "password" in body
     if password_changed:
-        internal["_hashed_password"] = await _hash_password(server, body.pop("password"))
+        stored = (await emails.find_users(server, {"objectId": object_id}, limit=1) or [None])[0]
+        internal["_hashed_password"] = await _hash_password(server, body.pop("password"), body.get("username"),
+                                                            stored)
+        internal.update(password_change_fields(server, stored))
+    send_verification = await emails.prepare_verification(server, auth, body, internal, original={})
     session_cache(server).drop_user(object_id)
     if isinstance(body.get("ACL"), dict) and not auth.bypasses_permissions:
         body["ACL"] = {**body["ACL"], object_id: {"read": True, "write": True}}
@@ -250,6 +269,10 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
                 raise
             raise await _duplicate_error(server, body, object_id) from None
     session_cache(server).drop_user(object_id)
+    if mfa_change is not None and mfa_change[1] is not None:
+        result.response["authDataResponse"] = {"mfa": mfa_change[1]}
+    if send_verification:
+        emails.send_in_background(server, emails.send_verification_email(server, object_id, auth.is_master))
     if password_changed and server.config.revokeSessionOnPasswordReset:
         await delete_user_sessions(server, object_id)
     new_session = (password_changed and not auth.bypasses_permissions) or (auth_changed and not auth.user_id)
@@ -260,6 +283,20 @@ async def _update_user(server: "Server", auth: Auth, object_id: str, body: dict[
             auth.installation_id)
         result.response["sessionToken"] = session["sessionToken"]
     return result
+
+
+async def _mfa_change(server: "Server", auth: Auth, object_id: str,
+                      body: dict[str, Any]) -> tuple[Any, Any] | None:
+    """authData.mfa of an update, checked by the mfa adapter (and taken out of the authData)."""
+    auth_data = body.get("authData")
+    if mfa_options(server) is None or not isinstance(auth_data, dict) or "mfa" not in auth_data:
+        return None
+    if not auth.bypasses_permissions and auth.user_id != object_id:
+        raise ParseError(ParseError.SESSION_MISSING, f"Cannot modify user {object_id}.")
+    stored = (await emails.find_users(server, {"objectId": object_id}, limit=1) or [None])[0]
+    change = await update_mfa(server, auth.is_master, stored, auth_data["mfa"])
+    body["authData"] = {p: d for p, d in auth_data.items() if p != "mfa"}
+    return change
 
 
 async def delete_user(server: "Server", auth: Auth, object_id: str) -> None:

@@ -11,6 +11,7 @@ from ...errors import ParseError
 from .include import apply_include
 from .options import QueryOptions, get_options_from_body, options_from_body
 from ..permissions.acl import check_clp, enforce_role_security, pointer_permission_where
+from ..permissions.auth_data_view import mask_secret_auth_data
 from ..permissions.protected import hide_protected_in_results, protected_fields_for
 from ..schema.defs import SYSTEM_CLASSES, field_name_is_valid
 from ..runtime.server import Server
@@ -176,6 +177,8 @@ def clean_user(user: dict[str, Any], auth: Auth) -> None:
             del user["authData"]
         else:
             auth_data = {k: v for k, v in (user["authData"] or {}).items() if v is not None}
+            if not auth.is_master:
+                mask_secret_auth_data(auth_data)  # the mfa adapter's secret and recovery codes
             if auth_data:
                 user["authData"] = auth_data
             else:

@@ -13,6 +13,7 @@ from . import (
     hooks,
     installations,
     misc,
+    pages,
     schemas,
     sessions,
     users,
@@ -23,6 +24,6 @@ def build_router() -> Router:
     """Every route the server answers, in match order."""
     router = Router()
     for module in (misc, users, sessions, classes, installations, schemas, config, aggregate, batch, files,
-                   functions, hooks):
+                   functions, hooks, pages):
         module.register(router)
     return router

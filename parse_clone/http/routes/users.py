@@ -66,7 +66,7 @@ async def password_reset(server: Server, req: ParseRequest) -> Reply:
 
 async def verification_email(server: Server, req: ParseRequest) -> Reply:
     """POST /verificationEmailRequest."""
-    return Reply(await login.request_verification_email(server, _body(req)))
+    return Reply(await login.request_verification_email(server, req.auth, _body(req)))
 
 
 def register(router: Router) -> None:
