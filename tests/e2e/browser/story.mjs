@@ -40,7 +40,9 @@ try {
     await shot(dana, 'login-board');
 
     // 1. the dispatcher creates a job near Alex and routes it
-    const title = `Nebulizer: no mist ${Date.now()}`;
+    const stamp = Date.now();
+    const title = `Nebulizer: no mist ${stamp}`;
+    const note = `Replaced the compressor filter (${stamp})`;
     await dana.fill('#job-description', title);
     await dana.fill('#job-address', '2300 N Lincoln Ave');
     await dana.fill('#job-lat', '41.9240');
@@ -77,7 +79,7 @@ try {
 
     // 5. completes it with a note
     const running = alex.locator('.job', { hasText: title });
-    await running.locator('input[aria-label="Service note"]').fill('Replaced the compressor filter');
+    await running.locator('input[aria-label="Service note"]').fill(note);
     await running.locator('text=Complete').click();
     await alertWith(alex, 'Job completed').waitFor();
     await dana.locator('.column[data-status=completed] .job', { hasText: title }).waitFor({ timeout: 5000 });
@@ -96,7 +98,7 @@ try {
     await dana.locator('.tech-dot[data-name="Alex Kowalski"]').waitFor();
     await shot(dana, 'technicians-map');
     await dana.click('header >> text=Service logs');
-    await dana.locator('td', { hasText: 'Replaced the compressor filter' }).waitFor();
+    await dana.locator('td', { hasText: note }).waitFor();
     await shot(dana, 'service-logs');
     await dana.click('header >> text=Profile');
     await dana.locator('#p-username').waitFor();
