@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import rest
 from .query import find as query
+from .query.options import options_from_body
 from .runtime.auth import Auth
 from .runtime.call import bind_call, current_call, unbind_call
 
@@ -29,7 +30,7 @@ class CoreDataSource:
     async def find(self, class_name: str, options: dict[str, Any], *, master: bool) -> list[dict[str, Any]]:
         """REST objects matching the options."""
         cfg = self.server.config
-        opts = query.options_from_body(options, cfg.defaultLimit, cfg.maxLimit)
+        opts = options_from_body(options, cfg.defaultLimit, cfg.maxLimit)
         response = await query.find(self.server, self._auth(master), class_name, opts)
         return response["results"]
 

@@ -9,7 +9,7 @@ from ..hooks import triggers
 from ..runtime.auth import Auth
 from ...errors import ParseError
 from .include import apply_include
-from .options import QueryOptions, get_options_from_body, options_from_body
+from .options import QueryOptions
 from ..permissions.acl import check_clp, enforce_role_security, pointer_permission_where
 from ..permissions.auth_data_view import mask_secret_auth_data
 from ..permissions.protected import hide_protected_in_results, protected_fields_for

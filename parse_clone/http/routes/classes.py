@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ...core.query import find as query
+from ...core.query.options import get_options_from_body, options_from_body
 from ...core import rest
 from ...errors import ParseError
 from ...core.runtime.server import Server
@@ -22,7 +23,7 @@ def location(server: Server, prefix: str, object_id: str) -> str:
 def find_handler(class_of: ClassOf):
     """GET a collection."""
     async def handle(server: Server, req: ParseRequest) -> Reply:
-        opts = query.options_from_body(req.options(), server.config.defaultLimit, server.config.maxLimit)
+        opts = options_from_body(req.options(), server.config.defaultLimit, server.config.maxLimit)
         return Reply(await query.find(server, req.auth, class_of(req), opts))
     return handle
 
@@ -30,7 +31,7 @@ def find_handler(class_of: ClassOf):
 def get_handler(class_of: ClassOf):
     """GET one object."""
     async def handle(server: Server, req: ParseRequest) -> Reply:
-        opts = query.get_options_from_body(req.options())
+        opts = get_options_from_body(req.options())
         return Reply(await query.get(server, req.auth, class_of(req), req.params["objectId"], opts))
     return handle
 
