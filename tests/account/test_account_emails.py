@@ -223,6 +223,7 @@ async def test_email_routes_need_the_configuration(api):
 @pytest.mark.parametrize("account_overrides", [{"pages": {"enableRouter": True, "enableLocalization": True}}])
 async def test_pages_router_renders_pages_with_params_and_locales(mail_api, smtp, account_overrides):
     await sign_up(mail_api)
+    await smtp[0].wait(1)  # the verification mail first, so the reset mail is the second one
     await mail_api.post("/requestPasswordReset", {"email": "ann@example.test"})
     mail = (await smtp[0].wait(2))[1]
     async with aiohttp.ClientSession() as http:
