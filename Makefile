@@ -22,7 +22,7 @@ WEB_BUILD := parse_clone/web/static/index.html
 LIVE_CLASSES := '{"classNames": ["Job", "Technician", "PartsInventory"]}'
 
 serve: $(STAMP) $(WEB_BUILD)
-	$(BIN)/parse-clone serve $(SERVE_MAIL) --liveQuery $(LIVE_CLASSES)
+	$(BIN)/parse-clone serve $(SERVE_MAIL) --liveQuery $(LIVE_CLASSES) --mountGraphQL true
 
 # The web app and playground (web/, Vite): built into the Python package so a pip install serves them.
 web/node_modules/.installed: web/package.json web/package-lock.json

@@ -14,6 +14,7 @@ from .core.auth.providers import registry_for
 from .core.data_api import CoreDataSource
 from .core.runtime.server import Server
 from .files import open_files_adapter
+from .graphql import mount_graphql
 from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
@@ -51,6 +52,8 @@ def build_app(server: Server) -> web.Application:
     live = setup_live_query(server)  # WebSocket upgrades go to LiveQuery, on the mount path and elsewhere
     handle = live.upgrade_first(pipeline.handle) if live else pipeline.handle
     add_web_routes(app, server, live.upgrade_first if live else (lambda h: h))  # /, /playground, /docs
+    if server.config.mountGraphQL:
+        mount_graphql(app, server)  # graphQLPath, before the REST catch-all
     app.router.add_route("*", mount + "/{tail:.*}" if mount else "/{tail:.*}", handle)
     if mount:
         app.router.add_route("*", mount, handle)

@@ -82,6 +82,9 @@ class ServerConfig:
     accountLockout: dict[str, Any] | None = None  # {duration (minutes), threshold, unlockOnPasswordReset}
     passwordPolicy: dict[str, Any] | None = None
     extendSessionOnUse: bool = False
+    # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
+    mountGraphQL: bool = False
+    graphQLPath: str = "/graphql"
 
     @property
     def mount(self) -> str:
@@ -147,7 +150,8 @@ def option_names() -> list[str]:
 def env_name(option: str) -> str:
     """appId -> PARSE_SERVER_APP_ID (Parse Server's environment variable naming)."""
     special = {"databaseURI": "DATABASE_URI", "serverURL": "URL", "publicServerURL": "PUBLIC_SERVER_URL",
-               "restAPIKey": "REST_API_KEY", "masterKeyIps": "MASTER_KEY_IPS"}
+               "restAPIKey": "REST_API_KEY", "masterKeyIps": "MASTER_KEY_IPS",
+               "mountGraphQL": "MOUNT_GRAPHQL", "graphQLPath": "GRAPHQL_PATH"}
     if option in special:
         return "PARSE_SERVER_" + special[option]
     return "PARSE_SERVER_" + re.sub(r"(?<!^)(?=[A-Z])", "_", option).upper()

@@ -1,0 +1,200 @@
+"""The GraphQL endpoint (graphQLPath, beside the REST mount): POST with a JSON body or a GraphQL
+multipart request (file uploads), and GET with the query in the query string. Keys and session
+tokens are checked by the REST pipeline's own authenticate step."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from aiohttp import web
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse, validate
+from graphql.validation import specified_rules
+
+from ..core.runtime.call import CallInfo, bind_call, unbind_call
+from ..errors import ParseError, Unauthorized
+from ..http.pipeline import cors_headers, error_reply, json_response
+from ..http.request import ParseRequest, client_info_from_headers
+from .context import GraphQLContext
+from .limits import QueryLimitsRule
+from .schema import SchemaCache
+from .uploads import UploadedFile
+
+if TYPE_CHECKING:
+    from ..core.runtime.server import Server
+
+log = logging.getLogger("parse_clone.graphql")
+
+_RULES = (*specified_rules, QueryLimitsRule)
+
+
+class BadRequest(Exception):
+    """A request that is not a GraphQL request: answered 400 with one error."""
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """A GraphQL error as Parse Server answers it: Parse's code in extensions.code."""
+    out: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        out["path"] = list(error.path)
+    original = error.original_error
+    if isinstance(original, ParseError):
+        out["message"] = original.message
+        out["extensions"] = {"code": original.code}
+    elif isinstance(original, Unauthorized):
+        out["message"] = original.message
+        out["extensions"] = {"code": ParseError.OPERATION_FORBIDDEN}
+    elif original is not None and not isinstance(original, GraphQLError):
+        log.error("uncaught error in a GraphQL resolver", exc_info=original)
+        out["message"] = "Internal server error"
+        out["extensions"] = {"code": ParseError.INTERNAL_SERVER_ERROR}
+    elif error.extensions:
+        out["extensions"] = dict(error.extensions)
+    return out
+
+
+def _failure(errors: list[GraphQLError], code: str, status: int = 400) -> tuple[dict[str, Any], int]:
+    return {"errors": [{**format_error(e), "extensions": {"code": code}} for e in errors]}, status
+
+
+def _set_path(target: Any, path: str, value: Any) -> None:
+    keys = path.split(".")
+    for key in keys[:-1]:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    last = keys[-1]
+    if isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+
+
+async def _read_multipart(request: web.Request) -> dict[str, Any]:
+    """The GraphQL multipart request spec: `operations`, then `map`, then the files."""
+    reader = await request.multipart()
+    operations: Any = None
+    mapping: dict[str, list[str]] = {}
+    while True:
+        part = await reader.next()
+        if part is None:
+            break
+        name = getattr(part, "name", None)
+        if name == "operations":
+            operations = orjson.loads(await part.read())
+        elif name == "map":
+            mapping = orjson.loads(await part.read())
+        elif name in mapping and operations is not None:
+            data = bytes(await part.read())
+            upload = UploadedFile(part.filename or name, part.headers.get("Content-Type"), data)
+            for path in mapping[name]:
+                try:
+                    _set_path(operations, path, upload)
+                except (KeyError, IndexError, ValueError, TypeError):
+                    raise BadRequest(f"Invalid file map path: {path}") from None
+    if not isinstance(operations, dict):
+        raise BadRequest("Missing multipart field 'operations'.")
+    return operations
+
+
+async def _read_request(request: web.Request) -> dict[str, Any]:
+    """{query, variables, operationName} from a GET query string or a POST body."""
+    if request.method == "GET":
+        params: dict[str, Any] = dict(request.query)
+        if isinstance(params.get("variables"), str) and params["variables"]:
+            try:
+                params["variables"] = orjson.loads(params["variables"])
+            except orjson.JSONDecodeError:
+                raise BadRequest("Variables are invalid JSON.") from None
+        return params
+    if request.content_type == "multipart/form-data":
+        return await _read_multipart(request)
+    raw = await request.read()
+    try:
+        body = orjson.loads(raw) if raw else {}
+    except orjson.JSONDecodeError:
+        raise BadRequest("POST body sent invalid JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("POST body must be a JSON object.")
+    return body
+
+
+class GraphQLEndpoint:
+    """Answers requests on graphQLPath for one Server."""
+
+    def __init__(self, server: "Server") -> None:
+        self.server = server
+        self.cache = SchemaCache(server)
+        server.extras["graphql_schema"] = self.cache
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """The aiohttp handler."""
+        cors = cors_headers(self.server, request.headers.get("Origin"))
+        if request.method == "OPTIONS":
+            return web.Response(status=204, headers=cors)
+        if request.method not in ("GET", "POST"):
+            return json_response({"errors": [{"message": "GraphQL only supports GET and POST requests."}]},
+                                 405, {**cors, "Allow": "GET, POST"})
+        info = client_info_from_headers(request.headers, request.remote or "")
+        preq = ParseRequest(request.method, "/graphql", {}, {}, info, dict(request.headers),
+                            mount_prefix=self.server.config.mount)
+        try:
+            preq.auth = await self.server.extras["pipeline"].authenticate(preq)
+            params = await _read_request(request)
+        except (ParseError, Unauthorized) as exc:
+            reply = error_reply(exc)
+            return json_response(reply.body, reply.status, cors)
+        except BadRequest as exc:
+            return json_response({"errors": [{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}]},
+                                 400, cors)
+        body, status = await self.run(preq, params, request.method)
+        return json_response(body, status, cors)
+
+    async def run(self, preq: ParseRequest, params: dict[str, Any], method: str = "POST") -> tuple[dict[str, Any], int]:
+        """Parse, validate and execute one operation: (response body, HTTP status)."""
+        source = params.get("query")
+        if not isinstance(source, str) or not source.strip():
+            return {"errors": [{"message": "GraphQL operations must contain a non-empty `query`.",
+                                "extensions": {"code": "BAD_REQUEST"}}]}, 400
+        variables = params.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            return {"errors": [{"message": "`variables` in a POST body should be an object.",
+                                "extensions": {"code": "BAD_REQUEST"}}]}, 400
+        operation_name = params.get("operationName") or None
+        try:
+            document = parse(source)
+        except GraphQLError as exc:
+            return _failure([exc], "GRAPHQL_PARSE_FAILED")
+        built = await self.cache.get()
+        errors = validate(built.schema, document, _RULES)
+        if errors:
+            return _failure(errors, "GRAPHQL_VALIDATION_FAILED")
+        operation = get_operation_ast(document, operation_name)
+        if method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
+            return {"errors": [{"message": "Can only perform a mutation operation from a POST request.",
+                                "extensions": {"code": "BAD_REQUEST"}}]}, 405
+        ctx = GraphQLContext(self.server, preq.auth, preq, built.models)
+        token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers, context=preq.info.context))
+        try:
+            result = execute(built.schema, document, variable_values=variables, operation_name=operation_name,
+                             context_value=ctx)
+            if not isinstance(result, ExecutionResult):
+                result = await result
+        finally:
+            unbind_call(token)
+        if result.errors and result.data is None and not any(e.path for e in result.errors):
+            return _failure(result.errors, "BAD_USER_INPUT")  # bad variables: nothing ran
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [format_error(e) for e in result.errors]
+        body["data"] = result.data
+        return body, 200
+
+
+def mount_graphql(app: web.Application, server: "Server") -> GraphQLEndpoint:
+    """Serve the GraphQL API on graphQLPath (call before the REST catch-all route is added)."""
+    endpoint = GraphQLEndpoint(server)
+    path = "/" + server.config.graphQLPath.strip("/")
+    app.router.add_route("*", path, endpoint.handle)
+    return endpoint

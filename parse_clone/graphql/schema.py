@@ -1,0 +1,272 @@
+"""The generated GraphQL schema: assembled from the live class schemas and cloud functions, built once
+and cached until either changes (the schema controller drops its cache on every schema change)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLSchema, build_schema
+
+from . import accounts, objects, operations
+from .base_sdl import BASE_SDL, SCHEMA_SDL
+from .class_sdl import ClassSDL
+from .model import ClassModel, class_models
+from .scalars import bind_scalars
+
+if TYPE_CHECKING:
+    from ..core.runtime.server import Server
+
+_ENUM_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
+
+_FIXED_OPERATIONS_SDL = '''
+type Viewer {
+  sessionToken: String!
+  user: User!
+}
+
+input CreateFileInput {
+  upload: Upload!
+  clientMutationId: String
+}
+
+type CreateFilePayload {
+  fileInfo: FileInfo!
+  clientMutationId: String
+}
+
+input SignUpInput {
+  fields: CreateUserFieldsInput
+  clientMutationId: String
+}
+
+type SignUpPayload {
+  viewer: Viewer!
+  clientMutationId: String
+}
+
+input UserLoginWithInput {
+{login_with_fields}
+}
+
+input LogInWithInput {
+  authData: Object!
+  fields: UserLoginWithInput
+  clientMutationId: String
+}
+
+type LogInWithPayload {
+  viewer: Viewer!
+  clientMutationId: String
+}
+
+input LogInInput {
+  username: String!
+  password: String!
+  authData: Object
+  clientMutationId: String
+}
+
+type LogInPayload {
+  viewer: Viewer!
+  clientMutationId: String
+}
+
+input LogOutInput {
+  clientMutationId: String
+}
+
+type LogOutPayload {
+  ok: Boolean!
+  clientMutationId: String
+}
+''' + "".join(f'''
+input {name}Input {{
+{fields}
+  clientMutationId: String
+}}
+
+type {name}Payload {{
+  ok: Boolean!
+  clientMutationId: String
+}}
+''' for name, fields in (
+    ("ResetPassword", "  email: String!"),
+    ("ConfirmResetPassword", "  username: String!\n  password: String!\n  token: String!"),
+    ("SendVerificationEmail", "  email: String!"),
+)) + "".join(f'''
+input {verb}ClassInput {{
+  name: String!
+{"  schemaFields: SchemaFieldsInput" if verb != "Delete" else ""}
+  clientMutationId: String
+}}
+
+type {verb}ClassPayload {{
+  class: Class!
+  clientMutationId: String
+}}
+''' for verb in ("Create", "Update", "Delete"))
+
+_CLOUD_SDL = '''
+"""The cloud functions this server defines."""
+enum CloudCodeFunction {{
+{values}
+}}
+
+input CallCloudCodeInput {{
+  functionName: CloudCodeFunction!
+  params: Object
+  clientMutationId: String
+}}
+
+type CallCloudCodePayload {{
+  result: Any
+  clientMutationId: String
+}}
+'''
+
+_USER_QUERIES = ["  health: Boolean!", "  viewer: Viewer!", "  class(name: String!): Class!",
+                 "  classes: [Class!]!", "  node(id: ID!): Node"]
+_FIXED_MUTATIONS = [
+    "  createFile(input: CreateFileInput!): CreateFilePayload",
+    "  signUp(input: SignUpInput!): SignUpPayload",
+    "  logInWith(input: LogInWithInput!): LogInWithPayload",
+    "  logIn(input: LogInInput!): LogInPayload",
+    "  logOut(input: LogOutInput!): LogOutPayload",
+    "  resetPassword(input: ResetPasswordInput!): ResetPasswordPayload",
+    "  confirmResetPassword(input: ConfirmResetPasswordInput!): ConfirmResetPasswordPayload",
+    "  sendVerificationEmail(input: SendVerificationEmailInput!): SendVerificationEmailPayload",
+    "  createClass(input: CreateClassInput!): CreateClassPayload",
+    "  updateClass(input: UpdateClassInput!): UpdateClassPayload",
+    "  deleteClass(input: DeleteClassInput!): DeleteClassPayload",
+]
+
+
+@dataclass
+class BuiltSchema:
+    """An executable schema and the class models it was generated from."""
+
+    schema: GraphQLSchema
+    models: dict[str, ClassModel]
+    sdl: str
+
+
+def schema_sdl(models: dict[str, ClassModel], function_names: list[str]) -> str:
+    """The whole schema as SDL."""
+    parts = [BASE_SDL, SCHEMA_SDL]
+    queries: list[str] = []
+    mutations: list[str] = []
+    for model in models.values():
+        writer = ClassSDL(model, models)
+        parts.append(writer.types())
+        queries += writer.queries()
+        mutations += writer.mutations()
+    parts.append(f"union ArrayResult = Element{''.join(' | ' + m.type_name for m in models.values())}\n")
+    user = ClassSDL(models["_User"], models)
+    login_with = [line for line in user.types().split("input CreateUserFieldsInput {\n", 1)[1].split("\n}", 1)[0]
+                  .split("\n") if line.split(":")[0].strip() not in ("password", "username", "authData")]
+    parts.append(_FIXED_OPERATIONS_SDL.replace("{login_with_fields}", "\n".join(login_with)))
+    mutations += _FIXED_MUTATIONS
+    if function_names:
+        parts.append(_CLOUD_SDL.format(values="\n".join("  " + n for n in function_names)))
+        mutations.append("  callCloudCode(input: CallCloudCodeInput!): CallCloudCodePayload")
+    parts.append("type Query {\n" + "\n".join(queries + _USER_QUERIES) + "\n}\n")
+    parts.append("type Mutation {\n" + "\n".join(mutations) + "\n}\n")
+    return "\n".join(parts)
+
+
+def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
+    """Attach the resolvers to the built schema's fields."""
+    types = schema.type_map
+    bind_scalars(types)
+    query = types["Query"].fields  # type: ignore[union-attr]
+    mutation = types["Mutation"].fields  # type: ignore[union-attr]
+    for model in models.values():
+        n = model.type_name
+        query[model.get_query].resolve = objects.get_resolver(model)
+        query[model.find_query].resolve = objects.find_resolver(model)
+        mutation[f"create{n}"].resolve = objects.write_resolver(model, creating=True)
+        mutation[f"update{n}"].resolve = objects.write_resolver(model, creating=False)
+        mutation[f"delete{n}"].resolve = objects.delete_resolver(model)
+        out = types[n].fields  # type: ignore[union-attr]
+        out["id"].resolve = objects.global_id_resolver(model.class_name)
+        out["ACL"].resolve = objects.resolve_acl
+        for field in model.output_fields:
+            ptype = model.field_type(field)
+            if field not in out:
+                continue
+            if ptype == "Relation" and models.get(model.target(field) or ""):
+                out[field].resolve = objects.relation_resolver(model, field)
+            elif ptype == "Polygon":
+                out[field].resolve = objects.polygon_resolver(field)
+            elif ptype == "Array":
+                out[field].resolve = objects.array_resolver(field)
+    acl = types["ACL"].fields  # type: ignore[union-attr]
+    acl["users"].resolve, acl["roles"].resolve, acl["public"].resolve = (
+        objects.acl_users, objects.acl_roles, objects.acl_public)
+    by_class = {m.class_name: m.type_name for m in models.values()}
+    types["ArrayResult"].resolve_type = (  # type: ignore[union-attr]
+        lambda value, *_: by_class.get(value.get("className"), "Element")
+        if value.get("__type") == "Object" else "Element")
+    types["Node"].resolve_type = lambda value, *_: by_class.get(value.get("className"))  # type: ignore[union-attr]
+    types["SchemaField"].resolve_type = operations.resolve_schema_field_type  # type: ignore[union-attr]
+    for name, resolver in (("health", operations.resolve_health), ("viewer", accounts.resolve_viewer),
+                           ("class", operations.resolve_class), ("classes", operations.resolve_classes),
+                           ("node", objects.resolve_node)):
+        query[name].resolve = resolver
+    for name, resolver in (("createFile", operations.resolve_create_file),
+                           ("signUp", accounts.resolve_sign_up), ("logInWith", accounts.resolve_log_in_with),
+                           ("logIn", accounts.resolve_log_in), ("logOut", accounts.resolve_log_out),
+                           ("resetPassword", accounts.resolve_reset_password),
+                           ("confirmResetPassword", accounts.resolve_confirm_reset_password),
+                           ("sendVerificationEmail", accounts.resolve_send_verification_email),
+                           ("createClass", operations.resolve_create_class),
+                           ("updateClass", operations.resolve_update_class),
+                           ("deleteClass", operations.resolve_delete_class),
+                           ("callCloudCode", operations.resolve_call_cloud_code)):
+        if name in mutation:
+            mutation[name].resolve = resolver
+
+
+def build(schemas: dict[str, dict[str, Any]], function_names: list[str]) -> BuiltSchema:
+    """An executable schema for these class schemas and cloud functions."""
+    models = class_models(schemas)
+    names = sorted(n for n in function_names if _ENUM_NAME.match(n) and n not in ("true", "false", "null"))
+    sdl = schema_sdl(models, names)
+    schema = build_schema(sdl)
+    _bind(schema, models)
+    return BuiltSchema(schema, models, sdl)
+
+
+class SchemaCache:
+    """The built schema of one Server, rebuilt when its class schemas or cloud functions change."""
+
+    def __init__(self, server: "Server") -> None:
+        self.server = server
+        self._built: BuiltSchema | None = None
+        self._key: tuple[int, tuple[str, ...]] | None = None
+        self._source: Any = None
+
+    async def get(self) -> BuiltSchema:
+        """The current schema (built on first use and after a schema change)."""
+        schemas = await self.server.schema.all()  # a new dict after every invalidation
+        functions = tuple(self.server.cloud.function_names())
+        if self._built is None or schemas is not self._source or self._key != (id(schemas), functions):
+            if "_User" not in schemas or "_Role" not in schemas:
+                schemas = {**{n: {"className": n, "fields": {}} for n in ("_User", "_Role")}, **schemas}
+                full = await self._with_defaults(schemas)
+            else:
+                full = schemas
+            self._built = build(dict(full), list(functions))
+            self._source = await self.server.schema.all()
+            self._key = (id(self._source), functions)
+        return self._built
+
+    async def _with_defaults(self, schemas: dict[str, Any]) -> dict[str, Any]:
+        out = dict(schemas)
+        for name in ("_User", "_Role"):
+            found = await self.server.schema.get(name)
+            if found is not None:
+                out[name] = found
+        return out
