@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("core.auth",),
     ("core.rest", "core.data_api"),
     ("livequery", "schema_loader"),
-    ("http",),
+    ("http", "graphql"),
     ("commands", "app", "cli", "__main__"),
 ]
 
