@@ -49,6 +49,8 @@ class ParseClient:
     def __init__(self, keys: ServerKeys, connections: int, timeout_s: float = 30.0) -> None:
         self.keys = keys
         self.base = keys.url.rstrip("/")
+        parts = urlsplit(self.base)
+        self.origin = f"{parts.scheme}://{parts.netloc}"  # for paths outside the mount (/graphql)
         client_headers = {"X-Parse-Application-Id": keys.app_id, "Content-Type": "application/json"}
         if keys.rest_key:
             client_headers["X-Parse-REST-API-Key"] = keys.rest_key
@@ -81,9 +83,9 @@ class ParseClient:
 
     async def send(
         self, method: str, path: str, body: bytes | None = None, *, master: bool = False,
-        session: str | None = None,
+        session: str | None = None, absolute: bool = False,
     ) -> Reply:
-        """One request to `<url><path>`; `path` includes its query string."""
+        """One request to `<url><path>` (`<origin><path>` when absolute); `path` includes its query string."""
         assert self._session is not None, "use ParseClient as an async context manager"
         headers = self.master_headers if master else self.client_headers
         if session is not None:
@@ -91,7 +93,7 @@ class ParseClient:
                 session, {**self.client_headers, "X-Parse-Session-Token": session})
         started = time.perf_counter_ns()
         async with self._session.request(
-            method, self.base + path, data=body, headers=headers
+            method, (self.origin if absolute else self.base) + path, data=body, headers=headers
         ) as response:
             payload = await response.read()
         return Reply(response.status, payload, time.perf_counter_ns() - started)

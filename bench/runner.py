@@ -84,7 +84,8 @@ async def _worker(
         budget[0] -= 1
         request = scenario.build(rng)
         try:
-            reply = await client.send(request.method, request.path, request.body, session=request.session)
+            reply = await client.send(request.method, request.path, request.body, session=request.session,
+                                      absolute=request.absolute)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             tally.error(f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(0.01)  # a refused connection fails fast; do not spin

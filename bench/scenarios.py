@@ -27,6 +27,7 @@ class Request:
     path: str
     body: bytes | None = None
     session: str | None = None  # sent as X-Parse-Session-Token
+    absolute: bool = False  # path from the server's root, not below the mount path (/graphql)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,30 @@ def batch_check(reply: Reply) -> str | None:
     return None
 
 
+GRAPHQL_PATH = "/graphql"  # Parse Server's default graphQLPath (the server needs mountGraphQL)
+_GRAPHQL_NODE = "objectId createdAt updatedAt category score name active tags { ... on Element { value } } counter"
+
+
+def graphql_requests(class_name: str) -> tuple[Callable[[str], bytes], Callable[[str], bytes]]:
+    """Encoders of the GraphQL get-by-id and connection queries of the bench class (Parse Server's names)."""
+    lower = class_name[:1].lower() + class_name[1:]
+    get = f"query($id: ID!) {{ {lower}(id: $id) {{ {_GRAPHQL_NODE} }} }}"
+    find = (f"query($c: String) {{ {lower}s(where: {{category: {{equalTo: $c}}}}, order: [score_DESC], first: 20) "
+            f"{{ edges {{ node {{ {_GRAPHQL_NODE} }} }} }} }}")
+    return (lambda object_id: orjson.dumps({"query": get, "variables": {"id": object_id}}),
+            lambda category: orjson.dumps({"query": find, "variables": {"c": category}}))
+
+
+def graphql_check(key: bytes) -> Check:
+    """200, no `errors`, and `key` in the answer."""
+    def check(reply: Reply) -> str | None:
+        if reply.status != 200 or b'"errors"' in reply.body or key not in reply.body:
+            return f"HTTP {reply.status}: {reply.body[:200].decode(errors='replace')}"
+        return None
+
+    return check
+
+
 def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
     """Every scenario, keyed by its command-line name."""
     cls = seed.class_name
@@ -113,6 +138,7 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
     ]
     increment = orjson.dumps({"counter": {"__op": "Increment", "amount": 1}})
     private_query = f"{classes}?where={encode_where({'category': PRIVATE_CATEGORY})}&limit=20&order=-score"
+    gql_get, gql_query = graphql_requests(cls)
     logins = [orjson.dumps({"username": u.username, "password": u.password}) for u in seed.users]
 
     def create(rng: random.Random) -> Request:
@@ -142,6 +168,12 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
 
     def login(rng: random.Random) -> Request:
         return Request("POST", "/login", rng.choice(logins))
+
+    def graphql_get(rng: random.Random) -> Request:
+        return Request("POST", GRAPHQL_PATH, gql_get(rng.choice(ids)), absolute=True)
+
+    def graphql_query(rng: random.Random) -> Request:
+        return Request("POST", GRAPHQL_PATH, gql_query(rng.choice(CATEGORIES)), absolute=True)
 
     def answer_with(key: bytes) -> Check:
         ok = status_check(200)
@@ -181,8 +213,13 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
             ),
             Scenario("login", "POST /login (bcrypt cost 10), a new session each", login,
                      answer_with(b'"sessionToken"')),
+            Scenario("graphql_get", "POST /graphql <class>(id) of a seeded object, every field", graphql_get,
+                     graphql_check(b'"objectId"')),
+            Scenario("graphql_query", "POST /graphql <classes>(where category=X, order score_DESC, first 20)",
+                     graphql_query, graphql_check(b'"edges"')),
         ]
     }
 
 
-SCENARIO_NAMES = ["create", "get", "query", "update", "batch", "count", "auth_query", "login"]
+SCENARIO_NAMES = ["create", "get", "query", "update", "batch", "count", "auth_query", "login", "graphql_get",
+                  "graphql_query"]

@@ -17,6 +17,7 @@ from ..errors import ParseError, Unauthorized
 from ..http.pipeline import cors_headers, error_reply, json_response
 from ..http.request import ParseRequest, client_info_from_headers
 from .context import GraphQLContext
+from .execution import ParseExecutionContext
 from .limits import QueryLimitsRule
 from .schema import SchemaCache
 from .uploads import UploadedFile
@@ -162,12 +163,16 @@ class GraphQLEndpoint:
             return {"errors": [{"message": "`variables` in a POST body should be an object.",
                                 "extensions": {"code": "BAD_REQUEST"}}]}, 400
         operation_name = params.get("operationName") or None
-        try:
-            document = parse(source)
-        except GraphQLError as exc:
-            return _failure([exc], "GRAPHQL_PARSE_FAILED")
         built = await self.cache.get()
-        errors = validate(built.schema, document, _RULES)
+        checked = built.documents.get(source)
+        if checked is None:
+            try:
+                document = parse(source)
+            except GraphQLError as exc:
+                return _failure([exc], "GRAPHQL_PARSE_FAILED")
+            checked = (document, validate(built.schema, document, _RULES))
+            built.documents.put(source, checked)
+        document, errors = checked
         if errors:
             return _failure(errors, "GRAPHQL_VALIDATION_FAILED")
         operation = get_operation_ast(document, operation_name)
@@ -178,7 +183,7 @@ class GraphQLEndpoint:
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers, context=preq.info.context))
         try:
             result = execute(built.schema, document, variable_values=variables, operation_name=operation_name,
-                             context_value=ctx)
+                             context_value=ctx, execution_context_class=ParseExecutionContext)
             if not isinstance(result, ExecutionResult):
                 result = await result
         finally:

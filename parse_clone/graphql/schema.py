@@ -4,7 +4,8 @@ and cached until either changes (the schema controller drops its cache on every 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLSchema, build_schema
@@ -143,13 +144,35 @@ _FIXED_MUTATIONS = [
 ]
 
 
+class DocumentCache:
+    """Parsed and validated documents by query text (most recently used kept), for one built schema."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, source: str) -> Any:
+        """(document, validation errors) of a query seen before, or None."""
+        found = self._entries.get(source)
+        if found is not None:
+            self._entries.move_to_end(source)
+        return found
+
+    def put(self, source: str, checked: Any) -> None:
+        """Remember a parsed and validated document."""
+        self._entries[source] = checked
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
 @dataclass
 class BuiltSchema:
-    """An executable schema and the class models it was generated from."""
+    """An executable schema, the class models it was generated from, and its checked documents."""
 
     schema: GraphQLSchema
     models: dict[str, ClassModel]
     sdl: str
+    documents: DocumentCache = field(default_factory=DocumentCache)
 
 
 def schema_sdl(models: dict[str, ClassModel], function_names: list[str]) -> str:
