@@ -212,6 +212,10 @@ def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
         mutation[f"create{n}"].resolve = objects.write_resolver(model, creating=True)
         mutation[f"update{n}"].resolve = objects.write_resolver(model, creating=False)
         mutation[f"delete{n}"].resolve = objects.delete_resolver(model)
+        for name, value in types[f"{n}Order"].values.items():  # type: ignore[union-attr]
+            field, _, direction = name.rpartition("_")  # score_DESC -> "-score", id_ASC -> "objectId"
+            field = "objectId" if field == "id" else field
+            value.value = f"-{field}" if direction == "DESC" else field
         out = types[n].fields  # type: ignore[union-attr]
         out["id"].resolve = objects.global_id_resolver(model.class_name)
         out["ACL"].resolve = objects.resolve_acl

@@ -47,7 +47,8 @@ async def test_get_missing_is_parse_error_101(gql, api):
 
 
 async def test_connection_pagination(gql, api):
-    ids = await _scores(api, 1, 2, 3, 4, 5)
+    ids = await _scores(api, 3, 1, 5, 2, 4)
+    ids = [ids[1], ids[3], ids[0], ids[4], ids[2]]  # by score
     query = """query($first: Int, $after: String, $last: Int) {
       gameScores(order: [score_ASC], first: $first, after: $after, last: $last) {
         count edges { cursor node { objectId score } }
@@ -157,6 +158,8 @@ async def test_pointer_link_create_and_link_and_relations(gql, api):
     q = "query($w: PlayerWhereInput) { players(where: $w, order: [name_ASC]) { edges { node { name } } } }"
     names = lambda r: [e["node"]["name"] for e in r["players"]["edges"]]  # noqa: E731
     assert names(await gql.data(q, {"w": {"team": {"have": {"name": {"equalTo": "T"}}}}})) == ["a", "b"]
+    desc = "{ players(order: [name_DESC]) { edges { node { name } } } }"
+    assert [e["node"]["name"] for e in (await gql.data(desc))["players"]["edges"]] == ["c", "b", "a"]
     assert names(await gql.data(q, {"w": {"team": {"exists": False}}})) == ["c"]
     assert names(await gql.data(q, {"w": {"mates": {"have": {"name": {"equalTo": "c"}}}}})) == ["b"]
     assert names(await gql.data(q, {"w": {"team": {"haveNot": {"name": {"equalTo": "T"}}}}})) == ["c"]
