@@ -53,7 +53,7 @@ def build_app(server: Server) -> web.Application:
     handle = live.upgrade_first(pipeline.handle) if live else pipeline.handle
     add_web_routes(app, server, live.upgrade_first if live else (lambda h: h))  # /, /playground, /docs
     if server.config.mountGraphQL:
-        mount_graphql(app, server)  # graphQLPath, before the REST catch-all
+        mount_graphql(app, server, live.server if live else None)  # graphQLPath, before the REST catch-all
     app.router.add_route("*", mount + "/{tail:.*}" if mount else "/{tail:.*}", handle)
     if mount:
         app.router.add_route("*", mount, handle)

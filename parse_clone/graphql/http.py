@@ -4,13 +4,11 @@ tokens are checked by the REST pipeline's own authenticate step."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from aiohttp import web
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse, validate
-from graphql.validation import specified_rules
 
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
@@ -18,48 +16,14 @@ from ..http.pipeline import cors_headers, error_reply, json_response
 from ..http.request import ParseRequest, client_info_from_headers
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
-from .limits import QueryLimitsRule
+from .results import RULES, BadRequest, failure, format_error
 from .schema import SchemaCache
+from .subscriptions import handle_graphql_ws
 from .uploads import UploadedFile
 
 if TYPE_CHECKING:
     from ..core.runtime.server import Server
-
-log = logging.getLogger("parse_clone.graphql")
-
-_RULES = (*specified_rules, QueryLimitsRule)
-
-
-class BadRequest(Exception):
-    """A request that is not a GraphQL request: answered 400 with one error."""
-
-
-def format_error(error: GraphQLError) -> dict[str, Any]:
-    """A GraphQL error as Parse Server answers it: Parse's code in extensions.code."""
-    out: dict[str, Any] = {"message": error.message}
-    if error.locations:
-        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
-    if error.path:
-        out["path"] = list(error.path)
-    original = error.original_error
-    if isinstance(original, ParseError):
-        out["message"] = original.message
-        out["extensions"] = {"code": original.code}
-    elif isinstance(original, Unauthorized):
-        out["message"] = original.message
-        out["extensions"] = {"code": ParseError.OPERATION_FORBIDDEN}
-    elif original is not None and not isinstance(original, GraphQLError):
-        log.error("uncaught error in a GraphQL resolver", exc_info=original)
-        out["message"] = "Internal server error"
-        out["extensions"] = {"code": ParseError.INTERNAL_SERVER_ERROR}
-    elif error.extensions:
-        out["extensions"] = dict(error.extensions)
-    return out
-
-
-def _failure(errors: list[GraphQLError], code: str, status: int = 400) -> tuple[dict[str, Any], int]:
-    return {"errors": [{**format_error(e), "extensions": {"code": code}} for e in errors]}, status
-
+    from ..livequery.server import LiveQueryServer
 
 def _set_path(target: Any, path: str, value: Any) -> None:
     keys = path.split(".")
@@ -124,9 +88,13 @@ async def _read_request(request: web.Request) -> dict[str, Any]:
 class GraphQLEndpoint:
     """Answers requests on graphQLPath for one Server."""
 
-    def __init__(self, server: "Server") -> None:
+    def __init__(self, server: "Server", live: "LiveQueryServer | None" = None) -> None:
         self.server = server
         self.cache = SchemaCache(server)
+        self.live = live
+        if live is not None:
+            patterns = live.options.class_patterns
+            self.cache.is_live = lambda name: any(p.fullmatch(name) for p in patterns)
         server.extras["graphql_schema"] = self.cache
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -134,6 +102,9 @@ class GraphQLEndpoint:
         cors = cors_headers(self.server, request.headers.get("Origin"))
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=cors)
+        if self.live is not None and request.method == "GET" and \
+                request.headers.get("Upgrade", "").lower() == "websocket":
+            return await handle_graphql_ws(self, self.live, request)
         if request.method not in ("GET", "POST"):
             return json_response({"errors": [{"message": "GraphQL only supports GET and POST requests."}]},
                                  405, {**cors, "Allow": "GET, POST"})
@@ -169,12 +140,12 @@ class GraphQLEndpoint:
             try:
                 document = parse(source)
             except GraphQLError as exc:
-                return _failure([exc], "GRAPHQL_PARSE_FAILED")
-            checked = (document, validate(built.schema, document, _RULES))
+                return failure([exc], "GRAPHQL_PARSE_FAILED")
+            checked = (document, validate(built.schema, document, RULES))
             built.documents.put(source, checked)
         document, errors = checked
         if errors:
-            return _failure(errors, "GRAPHQL_VALIDATION_FAILED")
+            return failure(errors, "GRAPHQL_VALIDATION_FAILED")
         operation = get_operation_ast(document, operation_name)
         if method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
             return {"errors": [{"message": "Can only perform a mutation operation from a POST request.",
@@ -189,7 +160,7 @@ class GraphQLEndpoint:
         finally:
             unbind_call(token)
         if result.errors and result.data is None and not any(e.path for e in result.errors):
-            return _failure(result.errors, "BAD_USER_INPUT")  # bad variables: nothing ran
+            return failure(result.errors, "BAD_USER_INPUT")  # bad variables: nothing ran
         body: dict[str, Any] = {}
         if result.errors:
             body["errors"] = [format_error(e) for e in result.errors]
@@ -197,9 +168,10 @@ class GraphQLEndpoint:
         return body, 200
 
 
-def mount_graphql(app: web.Application, server: "Server") -> GraphQLEndpoint:
-    """Serve the GraphQL API on graphQLPath (call before the REST catch-all route is added)."""
-    endpoint = GraphQLEndpoint(server)
+def mount_graphql(app: web.Application, server: "Server", live: "LiveQueryServer | None" = None) -> GraphQLEndpoint:
+    """Serve the GraphQL API on graphQLPath (call before the REST catch-all route is added); with a
+    LiveQuery server, graphql-ws subscriptions on the same path."""
+    endpoint = GraphQLEndpoint(server, live)
     path = "/" + server.config.graphQLPath.strip("/")
     app.router.add_route("*", path, endpoint.handle)
     return endpoint

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from graphql import GraphQLSchema, build_schema
 
@@ -175,8 +175,32 @@ class BuiltSchema:
     documents: DocumentCache = field(default_factory=DocumentCache)
 
 
-def schema_sdl(models: dict[str, ClassModel], function_names: list[str]) -> str:
-    """The whole schema as SDL."""
+_LIVE_SDL = """
+\"\"\"What happened to an object a subscription watches (LiveQuery's events).\"\"\"
+enum LiveQueryEvent {
+  create
+  update
+  delete
+  enter
+  leave
+}
+"""
+
+
+def _live_types(model: ClassModel) -> str:
+    n = model.type_name
+    return f"""
+\"\"\"One LiveQuery event of a {n} subscription: the object now, and before for update/enter/leave.\"\"\"
+type {n}LiveEvent {{
+  event: LiveQueryEvent!
+  object: {n}!
+  original: {n}
+}}
+"""
+
+
+def schema_sdl(models: dict[str, ClassModel], function_names: list[str], live: list[ClassModel] | None = None) -> str:
+    """The whole schema as SDL (a Subscription type for the `live` classes, if any)."""
     parts = [BASE_SDL, SCHEMA_SDL]
     queries: list[str] = []
     mutations: list[str] = []
@@ -196,6 +220,10 @@ def schema_sdl(models: dict[str, ClassModel], function_names: list[str]) -> str:
         mutations.append("  callCloudCode(input: CallCloudCodeInput!): CallCloudCodePayload")
     parts.append("type Query {\n" + "\n".join(queries + _USER_QUERIES) + "\n}\n")
     parts.append("type Mutation {\n" + "\n".join(mutations) + "\n}\n")
+    if live:
+        parts.append(_LIVE_SDL + "".join(_live_types(m) for m in live))
+        parts.append("type Subscription {\n" + "\n".join(
+            f"  {m.get_query}(where: {m.type_name}WhereInput): {m.type_name}LiveEvent!" for m in live) + "\n}\n")
     return "\n".join(parts)
 
 
@@ -256,13 +284,23 @@ def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
             mutation[name].resolve = resolver
 
 
-def build(schemas: dict[str, dict[str, Any]], function_names: list[str]) -> BuiltSchema:
-    """An executable schema for these class schemas and cloud functions."""
+def _event_root(root: dict[str, Any], _info: Any, **_args: Any) -> dict[str, Any]:
+    """A subscription field answers the LiveQuery event it is executed for."""
+    return root
+
+
+def build(schemas: dict[str, dict[str, Any]], function_names: list[str],
+          is_live: Callable[[str], bool] | None = None) -> BuiltSchema:
+    """An executable schema for these class schemas and cloud functions (and LiveQuery classes)."""
     models = class_models(schemas)
     names = sorted(n for n in function_names if _ENUM_NAME.match(n) and n not in ("true", "false", "null"))
-    sdl = schema_sdl(models, names)
+    live = [m for m in models.values() if is_live(m.class_name)] if is_live else []
+    sdl = schema_sdl(models, names, live)
     schema = build_schema(sdl)
     _bind(schema, models)
+    if live:
+        for field in schema.subscription_type.fields.values():  # type: ignore[union-attr]
+            field.resolve = _event_root
     return BuiltSchema(schema, models, sdl)
 
 
@@ -274,6 +312,7 @@ class SchemaCache:
         self._built: BuiltSchema | None = None
         self._key: tuple[int, tuple[str, ...]] | None = None
         self._source: Any = None
+        self.is_live: Callable[[str], bool] | None = None  # LiveQuery classes get subscriptions
 
     async def get(self) -> BuiltSchema:
         """The current schema (built on first use and after a schema change)."""
@@ -285,7 +324,7 @@ class SchemaCache:
                 full = await self._with_defaults(schemas)
             else:
                 full = schemas
-            self._built = build(dict(full), list(functions))
+            self._built = build(dict(full), list(functions), self.is_live)
             self._source = await self.server.schema.all()
             self._key = (id(self._source), functions)
         return self._built
