@@ -1,4 +1,4 @@
-"""Runs the GraphQL scenarios (tests/e2e/graphql/*.mjs: graphql-request and the `graphql` package)
+"""Runs the GraphQL scenarios (tests/e2e/graphql/*.mjs: graphql-request, graphql-ws and the `graphql` package)
 against a parse_clone server started with --mountGraphQL true."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ SCENARIOS = sorted(p.name for p in (E2E_DIR / "graphql").glob("*.mjs"))
 
 def _graphql_server_command(port: int, database: Path) -> list[str]:
     return _base_command(port, database) + ["--mountGraphQL", "true", "--allowClientClassCreation", "true",
+                                            "--liveQuery", '{"classNames": ["GqlLive.*"]}',  # subscriptions.mjs
                                             "--no-schema", "--no-cloud"]
 
 
