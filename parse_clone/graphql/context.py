@@ -3,7 +3,7 @@ REST), the outer request, and the class models of the schema being executed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, Unauthorized
@@ -23,7 +23,6 @@ class GraphQLContext:
     auth: "Auth"
     request: ParseRequest
     models: dict[str, "ClassModel"]
-    uploads: dict[str, Any] = field(default_factory=dict)
 
     def require_master(self) -> None:
         """119 unless the master key was given (schema operations)."""

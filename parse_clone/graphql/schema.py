@@ -305,34 +305,28 @@ def build(schemas: dict[str, dict[str, Any]], function_names: list[str],
 
 
 class SchemaCache:
-    """The built schema of one Server, rebuilt when its class schemas or cloud functions change."""
+    """The built schema of one Server, rebuilt when its class schemas or cloud functions change.
+
+    The schema controller replaces its cached class map on every invalidation (a class or field added
+    through REST, the schema loader or another instance), so the identity of that map is the version.
+    """
 
     def __init__(self, server: "Server") -> None:
         self.server = server
         self._built: BuiltSchema | None = None
-        self._key: tuple[int, tuple[str, ...]] | None = None
         self._source: Any = None
+        self._functions: tuple[str, ...] = ()
         self.is_live: Callable[[str], bool] | None = None  # LiveQuery classes get subscriptions
 
     async def get(self) -> BuiltSchema:
         """The current schema (built on first use and after a schema change)."""
-        schemas = await self.server.schema.all()  # a new dict after every invalidation
+        schemas = await self.server.schema.all()
         functions = tuple(self.server.cloud.function_names())
-        if self._built is None or schemas is not self._source or self._key != (id(schemas), functions):
-            if "_User" not in schemas or "_Role" not in schemas:
-                schemas = {**{n: {"className": n, "fields": {}} for n in ("_User", "_Role")}, **schemas}
-                full = await self._with_defaults(schemas)
-            else:
-                full = schemas
-            self._built = build(dict(full), list(functions), self.is_live)
-            self._source = await self.server.schema.all()
-            self._key = (id(self._source), functions)
+        if self._built is None or schemas is not self._source or functions != self._functions:
+            complete = dict(schemas)
+            for name in ("_User", "_Role"):  # always there once the server started; volatile otherwise
+                if name not in complete:
+                    complete[name] = await self.server.schema.get(name) or {"className": name, "fields": {}}
+            self._built = build(complete, list(functions), self.is_live)
+            self._source, self._functions = schemas, functions
         return self._built
-
-    async def _with_defaults(self, schemas: dict[str, Any]) -> dict[str, Any]:
-        out = dict(schemas)
-        for name in ("_User", "_Role"):
-            found = await self.server.schema.get(name)
-            if found is not None:
-                out[name] = found
-        return out
