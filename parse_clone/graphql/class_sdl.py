@@ -69,18 +69,22 @@ class ClassSDL:
             return f"{target}RelationWhereInput" if target else "Object"
         return _SIMPLE_WHERE.get(ptype or "")
 
+    def input_lines(self, creating: bool, skip: tuple[str, ...] = ()) -> list[str]:
+        """The fields of Create/Update<Class>FieldsInput (required fields are required on create only)."""
+        lines = ["  ACL: ACLInput"]
+        for field in self.model.custom_fields:
+            gql = self._input_type(field)
+            if gql is None or field in skip:
+                continue
+            required = creating and bool(self.model.fields[field].get("required"))
+            lines.append(f"  {field}: {gql}{'!' if required else ''}")
+        return lines
+
     def types(self) -> str:
         """Every type this class adds."""
         n = self.name
-        create = ["  ACL: ACLInput"]
-        update = ["  ACL: ACLInput"]
-        for field in self.model.custom_fields:
-            gql = self._input_type(field)
-            if gql is None:
-                continue
-            required = bool(self.model.fields[field].get("required"))
-            create.append(f"  {field}: {gql}{'!' if required else ''}")
-            update.append(f"  {field}: {gql}")
+        create = self.input_lines(creating=True)
+        update = self.input_lines(creating=False)
         where = []
         for field in [*self.model.fields, "id"]:
             if field in ("OR", "AND", "NOR"):

@@ -210,9 +210,7 @@ def schema_sdl(models: dict[str, ClassModel], function_names: list[str], live: l
         queries += writer.queries()
         mutations += writer.mutations()
     parts.append(f"union ArrayResult = Element{''.join(' | ' + m.type_name for m in models.values())}\n")
-    user = ClassSDL(models["_User"], models)
-    login_with = [line for line in user.types().split("input CreateUserFieldsInput {\n", 1)[1].split("\n}", 1)[0]
-                  .split("\n") if line.split(":")[0].strip() not in ("password", "username", "authData")]
+    login_with = ClassSDL(models["_User"], models).input_lines(True, skip=("password", "username", "authData"))
     parts.append(_FIXED_OPERATIONS_SDL.replace("{login_with_fields}", "\n".join(login_with)))
     mutations += _FIXED_MUTATIONS
     if function_names:
