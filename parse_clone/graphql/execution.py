@@ -70,7 +70,10 @@ class ParseExecutionContext(ExecutionContext):
             return results
 
         async def get_results() -> dict[str, Any]:
-            results.update(zip(pending, await gather(*(results[name] for name in pending))))
+            if len(pending) == 1:  # one awaitable (a root field): awaited in place, no task for gather
+                results[pending[0]] = await results[pending[0]]
+            else:
+                results.update(zip(pending, await gather(*(results[name] for name in pending))))
             return results
 
         return get_results()
