@@ -35,7 +35,8 @@ def _browser_server_command(port: int, database: Path) -> list[str]:
         i = base.index(key)
         del base[i:i + 2]
     return base + ["--schema", str(REPO_ROOT / "schema.json"), "--cloud",
-                                            str(REPO_ROOT / "cloud"), "--liveQuery", LIVE]
+                                            str(REPO_ROOT / "cloud"), "--liveQuery", LIVE,
+                 "--mountGraphQL", "true"]  # the playground's GraphiQL tab (as `make serve`)
 
 
 @pytest.fixture(scope="module")

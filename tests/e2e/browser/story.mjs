@@ -28,6 +28,8 @@ try {
     await page.goto(`${BASE}/playground#graphql`);
     await page.click('text=GraphQL');
     await page.waitForSelector('.graphiql-container');
+    // GraphiQL ignores a run before its editor holds the default query (it loads the schema first)
+    await page.waitForFunction(() => /health/.test(document.querySelector('.graphiql-query-editor')?.textContent || ''));
     await page.click('.graphiql-execute-button');
     await page.waitForFunction(() => /"health":\s*true/.test(document.querySelector('.result-window')?.textContent || ''), null, { timeout: 10000 });
     await shot(page, 'playground-graphql');
