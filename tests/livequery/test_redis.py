@@ -73,9 +73,10 @@ async def test_a_write_on_one_instance_reaches_a_subscriber_on_another(instances
 
 async def test_updates_and_deletes_cross_instances_with_their_originals(instances):
     a, b = instances
-    job = await a.create("Job", {"n": 1})
     sock = await b.socket()
     await sock.subscribe(1, "Job", {})
+    job = await a.create("Job", {"n": 1})  # after subscribing: a create published earlier may still be in flight
+    assert (await sock.expect_event("create"))["object"]["objectId"] == job["objectId"]
     await a.update("Job", job["objectId"], {"n": 2})
     frame = await sock.expect_event("update")
     assert (frame["object"]["n"], frame["original"]["n"]) == (2, 1)
