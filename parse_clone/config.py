@@ -1,12 +1,17 @@
-"""Server configuration with Parse Server's option names, from flags, PARSE_SERVER_* env vars or a JSON file."""
+"""Server configuration: ServerConfig holds every option this server implements, under Parse Server's names.
+
+Where the values come from (flags, Parse Server's environment variables, a JSON config file) and how
+they are checked is config_sources.py; the list of Parse Server's options is options_table.py.
+A new option is one field here plus its row in options_table.py flipped to IMPLEMENTED.
+"""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from .options_table import OPTIONS
 
 
 @dataclass
@@ -116,70 +121,25 @@ def parse_size(text: str | int) -> int:
     return int(float(m.group(1)) * _SIZE_UNITS[m.group(2)])
 
 
-def _coerce(name: str, value: Any) -> Any:
-    """Convert a text value (flag or env var) to the option's type."""
-    f = {f.name: f for f in fields(ServerConfig)}[name]
-    t = str(f.type)
-    if not isinstance(value, str):
-        return value
-    if name in ("schema", "emailAdapter"):  # a path / module name, or an options object as JSON
-        return json.loads(value) if value.lstrip().startswith("{") else value
-    if t.startswith("bool"):
-        if value.lower() in ("1", "true", "yes", "on"):
-            return True
-        if value.lower() in ("0", "false", "no", "off"):
-            return False
-        raise ValueError(f"{name}: expected a boolean, got {value!r}")
-    if t.startswith("int"):
-        return int(value)
-    if t.startswith("dict"):
-        return json.loads(value)
-    if t.startswith("list"):
-        value = value.strip()
-        if value.startswith("["):
-            return json.loads(value)
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return value
-
-
 def option_names() -> list[str]:
-    """All option names."""
+    """The top-level options this server implements (ServerConfig's fields)."""
     return [f.name for f in fields(ServerConfig)]
 
 
 def env_name(option: str) -> str:
-    """appId -> PARSE_SERVER_APP_ID (Parse Server's environment variable naming)."""
-    special = {"databaseURI": "DATABASE_URI", "serverURL": "URL", "publicServerURL": "PUBLIC_SERVER_URL",
-               "restAPIKey": "REST_API_KEY", "masterKeyIps": "MASTER_KEY_IPS",
-               "mountGraphQL": "MOUNT_GRAPHQL", "graphQLPath": "GRAPHQL_PATH"}
-    if option in special:
-        return "PARSE_SERVER_" + special[option]
-    return "PARSE_SERVER_" + re.sub(r"(?<!^)(?=[A-Z])", "_", option).upper()
+    """The environment variable of an option, as Parse Server names it (appId -> PARSE_SERVER_APPLICATION_ID)."""
+    for o in OPTIONS:
+        if o.name == option and o.env:
+            return o.env
+    raise KeyError(f"no environment variable for option {option!r}")
 
 
 def load_config(file_path: str | None = None, overrides: dict[str, Any] | None = None,
-                environ: dict[str, str] | None = None) -> ServerConfig:
-    """Defaults, then the JSON file, then PARSE_SERVER_* env vars, then explicit overrides (flags)."""
-    values: dict[str, Any] = {}
-    names = set(option_names())
-    if file_path:
-        with open(file_path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        if isinstance(data, dict) and "apps" in data and isinstance(data["apps"], list) and data["apps"]:
-            data = data["apps"][0]
-        unknown = [k for k in data if k not in names]
-        if unknown:
-            raise ValueError(f"unknown option(s) in {file_path}: {', '.join(sorted(unknown))}")
-        values.update(data)
-    env = os.environ if environ is None else environ
-    for name in names:
-        key = env_name(name)
-        if key in env:
-            values[name] = env[key]
-    for k, v in (overrides or {}).items():
-        if v is not None:
-            values[k] = v
-    cfg = ServerConfig()
-    for k, v in values.items():
-        setattr(cfg, k, _coerce(k, v))
-    return cfg
+                environ: dict[str, str] | None = None, warnings: list[str] | None = None) -> ServerConfig:
+    """Parse Server's precedence: flags (`overrides`) > environment > JSON config file > defaults.
+
+    ConfigError (a ValueError) for an unknown option or a malformed value; the warnings (deprecated
+    names, options not implemented here) go to `warnings` when given, else to the log."""
+    from .config_sources import resolve_config
+
+    return resolve_config(ServerConfig, file_path, overrides, environ, warnings)
