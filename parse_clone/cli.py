@@ -8,32 +8,63 @@ import logging
 import os
 import sys
 import traceback
-from dataclasses import fields
+from typing import NoReturn
 
 from aiohttp import web
 
+from . import PARSE_SERVER_VERSION, __version__
 from .app import build_app, build_server
 from .cloud.errors import CloudLoadError
 from .commands import demo as demo_command
 from .commands import schema as schema_command
+from .commands.option_flags import add_option_flags, bare_booleans, flag_values
 from .config import ServerConfig, load_config
+from .config_sources import unknown_option
+from .option_spec import ConfigError
 from .schema_loader import PlanRefused, SchemaFileError
 
 
+_USAGE_NOTE = """The options are Parse Server's: the same flags, the same environment variables and the same
+JSON config file (options at the top level, or {"apps": [{...}]} with one app). Precedence: flags,
+then environment variables, then the config file, then the defaults. docs/configuration.md lists
+every option and its state here."""
+
+
 def _serve_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("serve", help="run the server")
-    p.add_argument("--config", help="JSON config file (Parse Server option names)")
-    for f in fields(ServerConfig):
-        p.add_argument(f"--{f.name}", dest=f.name, default=None, metavar=f.name.upper())
+    p = sub.add_parser("serve", help="run the server (also: parse-clone config.json, parse-clone --appId ...)",
+                       usage="parse-clone serve [config.json] [--option value ...]",
+                       description="Run the server.", epilog=_USAGE_NOTE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("config_file", nargs="?", metavar="config.json",
+                   help="JSON config file, as Parse Server's (also --config)")
+    p.add_argument("--config", help="JSON config file (same as the positional argument)")
+    p.add_argument("--version", action="version", version=_version())
     p.add_argument("--no-schema", action="store_true", help="do not load a schema file on start")
     p.add_argument("--no-cloud", action="store_true", help="do not load cloud code")
+    add_option_flags(p)
     return p
+
+
+def _version() -> str:
+    return f"parse-clone {__version__} (Parse Server {PARSE_SERVER_VERSION} API)"
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"parse-clone: not starting: {message}", file=sys.stderr, flush=True)
+    sys.exit(1)
 
 
 def serve(args: argparse.Namespace) -> None:
     """Start the HTTP server until SIGINT/SIGTERM (aiohttp shuts down gracefully)."""
-    overrides = {f.name: getattr(args, f.name) for f in fields(ServerConfig)}
-    config = load_config(args.config, overrides)
+    if args.config_file and args.config and args.config_file != args.config:
+        _fail(f"two config files given ({args.config_file} and --config {args.config})")
+    warnings: list[str] = []
+    try:
+        config = load_config(args.config_file or args.config, flag_values(args), warnings=warnings)
+    except ConfigError as e:
+        _fail(str(e))
+    for message in warnings + _default_key_warnings(config):
+        print(f"parse-clone: warning: {message}", file=sys.stderr, flush=True)
     config.schema = schema_option(config.schema, args.no_schema)
     config.cloud = cloud_path(config.cloud, args.no_cloud)
     logging.basicConfig(level=logging.DEBUG if config.verbose else getattr(logging, config.logLevel.upper(),
@@ -49,6 +80,8 @@ def serve(args: argparse.Namespace) -> None:
     except SchemaFileError as e:
         print(f"parse-clone: not starting, the schema option is invalid: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
+    except ConfigError as e:
+        _fail(str(e))
     except ValueError as e:  # a bad option value (schema, emailAdapter, accountLockout, passwordPolicy, ...)
         print(f"parse-clone: not starting, an option is invalid: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
@@ -68,6 +101,14 @@ def serve(args: argparse.Namespace) -> None:
     except PlanRefused as e:  # schema.strict: a refused change stops the start
         print(f"parse-clone: not starting, the defined schemas were not applied: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
+
+
+def _default_key_warnings(config: ServerConfig) -> list[str]:
+    """A production server must not answer to the development keys."""
+    defaults = ServerConfig()
+    return [f"{name} is not set (env {env}); using the development default {getattr(defaults, name)!r}"
+            for name, env in (("appId", "PARSE_SERVER_APPLICATION_ID"), ("masterKey", "PARSE_SERVER_MASTER_KEY"))
+            if getattr(config, name) == getattr(defaults, name)]
 
 
 def cloud_path(option: str | None, disabled: bool, cwd: str = ".") -> str | None:
@@ -96,14 +137,31 @@ def _report_cloud_error(error: CloudLoadError) -> None:
     print(f"parse-clone: not starting, cloud code failed to load: {error}", file=sys.stderr, flush=True)
 
 
+_COMMANDS = ("serve", "schema", "demo")
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """Parse Server's forms: `parse-clone config.json` and `parse-clone --appId ...` mean `serve`."""
+    if argv and argv[0] not in _COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["serve", *argv]
+    return bare_booleans(argv) if argv and argv[0] == "serve" else argv
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
-    parser = argparse.ArgumentParser(prog="parse-clone", description="A Parse-compatible backend in Python")
+    parser = argparse.ArgumentParser(prog="parse-clone", description="A Parse-compatible backend in Python",
+                                     epilog="parse-clone serve --help lists every option.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
     schema_command.register(sub)
     demo_command.register(sub)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(_with_command(sys.argv[1:] if argv is None else list(argv)))
+    if unknown:
+        flag = next((u for u in unknown if u.startswith("-")), unknown[0])
+        name = flag.lstrip("-").split("=", 1)[0]
+        parser.exit(2, f"parse-clone: not starting: {unknown_option(name, 'a flag', '--')}\n"
+                    if flag.startswith("--") else f"parse-clone: unexpected argument {flag!r}\n")
     if args.command == "serve":
         serve(args)
     elif args.command == "schema":

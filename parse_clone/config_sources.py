@@ -82,10 +82,11 @@ def _member(group: str, key: str) -> Option:
     return BY_NAME[name]
 
 
-def unknown_option(name: str, where: str) -> ConfigError:
+def unknown_option(name: str, where: str, prefix: str = "") -> ConfigError:
+    """`prefix` "--" names a flag."""
     close = difflib.get_close_matches(name, list(BY_NAME), n=1)
-    hint = f"; did you mean {close[0]}?" if close else ""
-    return ConfigError(f"unknown option {name} ({where}) is not a Parse Server option{hint} "
+    hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+    return ConfigError(f"unknown option {prefix}{name} ({where}) is not a Parse Server option{hint} "
                        "(parse-clone serve --help lists every option)")
 
 
