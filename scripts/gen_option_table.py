@@ -154,6 +154,13 @@ def main(argv: list[str]) -> None:
     rows = flatten(parse_groups(read_definitions(argv[0] if argv else None)))
     TABLE.write_text(render(rows, current_table()), encoding="utf-8")
     print(f"{TABLE.relative_to(ROOT)}: {len(rows)} Parse Server options")
+    import importlib  # noqa: PLC0415 - the table just written
+
+    from parse_clone import option_docs, options_table  # noqa: PLC0415
+
+    importlib.reload(options_table)
+    importlib.reload(option_docs)
+    (ROOT / "docs" / "configuration.md").write_text(option_docs.configuration_markdown(), encoding="utf-8")
 
 
 if __name__ == "__main__":

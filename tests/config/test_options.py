@@ -167,3 +167,11 @@ def test_cli_bare_boolean_before_config_file():
     from parse_clone.commands.option_flags import bare_booleans
     assert bare_booleans(["--verbose", "c.json", "--mountGraphQL", "false"]) == \
         ["--verbose=true", "c.json", "--mountGraphQL", "false"]
+
+
+def test_docs_configuration_is_generated_from_the_table():
+    from pathlib import Path
+
+    from parse_clone.option_docs import configuration_markdown
+    doc = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    assert doc.read_text() == configuration_markdown()
