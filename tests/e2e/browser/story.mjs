@@ -49,6 +49,8 @@ try {
     await dana.fill('#job-address', '2300 N Lincoln Ave');
     await dana.fill('#job-lat', '41.9240');
     await dana.fill('#job-lon', '-87.6480');
+    // scheduled for today (UTC), whatever the hour the suite runs at: the technician's page lists today's visits
+    await dana.fill('#job-time', new Date().toISOString().slice(0, 16));
     await dana.click('text=Create job');
     const card = dana.locator('.job', { hasText: title });
     await card.locator('text=Route to nearest').waitFor();

@@ -22,7 +22,10 @@ async function attempt(notify, action, done) {
 }
 
 function NewJob({ notify, onCreated }) {
-  const today = new Date(Date.now() + 3600e3).toISOString().slice(0, 16);
+  // an hour from now, but never past today's last minute (UTC): the technician's page lists today's visits
+  const inAnHour = new Date(Date.now() + 3600e3).toISOString();
+  const endOfToday = `${new Date().toISOString().slice(0, 10)}T23:59`;
+  const today = inAnHour.slice(0, 10) === endOfToday.slice(0, 10) ? inAnHour.slice(0, 16) : endOfToday;
   const [f, setF] = useState({ description: '', address: '', latitude: '41.8781', longitude: '-87.6298', scheduledTime: today });
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
   async function submit(e) {
