@@ -3,6 +3,8 @@
 
     scripts/gen_option_table.py [path/to/Definitions.js]
 
+A path may also be the compiled lib/Options/Definitions.js of an installed parse-server (npm), which
+is how the table follows the release Parse Server users run (shared/peer/parse-server.sh installs 9.10).
 Without a path the file is read from the parse-server snapshot (git -C $PARSE_SERVER_GIT show
 HEAD:src/Options/Definitions.js; default /work/.mirror/parse-community+parse-server/repo).
 
@@ -29,7 +31,8 @@ SNAPSHOT = os.environ.get("PARSE_SERVER_GIT", "/work/.mirror/parse-community+par
 # parsers.<name> -> the value type this table records
 PARSER_TYPES = {"booleanParser": "boolean", "numberParser": "number", "arrayParser": "array",
                 "objectParser": "object", "moduleOrObjectParser": "module|object",
-                "numberOrBooleanParser": "number|boolean", "numberOrStringParser": "number|string"}
+                "numberOrBooleanParser": "number|boolean", "numberOrBoolParser": "number|boolean",
+                "booleanOrFunctionParser": "boolean|function", "numberOrStringParser": "number|string"}
 # Options with no parser whose value is not a plain string (their Flow types in src/Options/index.js).
 UNPARSED_TYPES = {"auth": "object", "verifyUserEmails": "boolean|function",
                   "sendUserEmailVerification": "boolean|function", "middleware": "string|function",
@@ -38,6 +41,8 @@ UNPARSED_TYPES = {"auth": "object", "verifyUserEmails": "boolean|function",
                   "pages.customRoutes[].handler": "function"}
 # Groups that Definitions.js does not link by `type:` from a parent option.
 UNLINKED_GROUPS = {"ParseServerOptions": "", "AuthAdapter": "auth.*"}
+# Groups that only document the values another option takes (LogLevel: the level names of logLevels.*).
+VALUE_GROUPS = {"LogLevel"}
 
 
 def read_definitions(path: str | None) -> str:
@@ -61,12 +66,12 @@ def parse_groups(source: str) -> dict[str, dict[str, dict]]:
     groups: dict[str, dict[str, dict]] = {}
     for block in re.finditer(r"^module\.exports\.(\w+) = \{\n(.*?)^\};", source, re.S | re.M):
         options: dict[str, dict] = {}
-        for opt in re.finditer(r"^  (\w+): \{\n(.*?)^  \},", block.group(2), re.S | re.M):
+        for opt in re.finditer(r"^  (\w+): \{\n(.*?)^  \},?$", block.group(2), re.S | re.M):
             body = opt.group(2)
             env = re.search(r"^    env: '([^']*)'", body, re.M)
             parser = re.search(r"^    action: parsers\.(\w+)", body, re.M)
             ref = re.search(r"^    type: '([^']*)'", body, re.M)
-            default = re.search(r"^    default: (.*?),\n(?=    \w+:|\s*\Z)", body, re.S | re.M)
+            default = re.search(r"^    default: (.*?),?\n(?=    \w+:|\s*\Z)", body, re.S | re.M)
             options[opt.group(1)] = {
                 "env": env.group(1) if env else None,
                 "type": PARSER_TYPES[parser.group(1)] if parser else "string",
@@ -95,7 +100,7 @@ def flatten(groups: dict[str, dict[str, dict]]) -> list[dict]:
         if group not in seen and group in groups:
             seen.add(group)
             rows.extend({"name": f"{prefix}.{n}", **s} for n, s in groups[group].items())
-    missing = set(groups) - seen
+    missing = set(groups) - seen - VALUE_GROUPS
     if missing:
         sys.exit(f"gen_option_table: groups not reachable from ParseServerOptions: {sorted(missing)}; "
                  "add them to UNLINKED_GROUPS")
