@@ -5,7 +5,8 @@
 
 A path may also be the compiled lib/Options/Definitions.js of an installed parse-server (npm), which
 is how the table follows the release Parse Server users run (shared/peer/parse-server.sh installs 9.10).
-Without a path the file is read from the parse-server snapshot (git -C $PARSE_SERVER_GIT show
+Without a path: the installed release if present (~/.cache/parse-peer, PARSE_PEER_CACHE), else the
+parse-server snapshot (git -C $PARSE_SERVER_GIT show
 HEAD:src/Options/Definitions.js; default /work/.mirror/parse-community+parse-server/repo).
 
 What comes from Definitions.js (overwritten on every run): each option's dotted name, env variable,
@@ -45,9 +46,15 @@ UNLINKED_GROUPS = {"ParseServerOptions": "", "AuthAdapter": "auth.*"}
 VALUE_GROUPS = {"LogLevel"}
 
 
+# The release users run: shared/peer/parse-server.sh installs parse-server 9.10 here.
+RELEASE = Path(os.environ.get("PARSE_PEER_CACHE", Path.home() / ".cache" / "parse-peer")) / \
+    "node_modules" / "parse-server" / "lib" / "Options" / "Definitions.js"
+
+
 def read_definitions(path: str | None) -> str:
-    if path:
-        return Path(path).read_text(encoding="utf-8")
+    """Definitions.js from `path`, else the installed release, else the source snapshot."""
+    if path or RELEASE.exists():
+        return Path(path or RELEASE).read_text(encoding="utf-8")
     return subprocess.run(["git", "-C", SNAPSHOT, "show", "HEAD:src/Options/Definitions.js"],
                           check=True, capture_output=True, text=True).stdout
 
