@@ -90,6 +90,7 @@ class ServerConfig:
     # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
     mountGraphQL: bool = False
     graphQLPath: str = "/graphql"
+    graphQLPublicIntrospection: bool = False  # without it, only the master/maintenance key may introspect
 
     @property
     def mount(self) -> str:

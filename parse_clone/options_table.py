@@ -54,7 +54,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('filesAdapter', 'PARSE_SERVER_FILES_ADAPTER', 'module|object', None, IMPLEMENTED, 'Where files are stored; here "gridfs" or "local" (default: GridFS on MongoDB, local with SQLite).'),
     Option('fileUpload', 'PARSE_SERVER_FILE_UPLOAD_OPTIONS', 'object', {}, IMPLEMENTED, 'Who may upload files and which extensions are allowed.'),
     Option('graphQLPath', 'PARSE_SERVER_GRAPHQL_PATH', 'string', '/graphql', IMPLEMENTED, 'Path of the GraphQL endpoint.'),
-    Option('graphQLPublicIntrospection', 'PARSE_SERVER_GRAPHQL_PUBLIC_INTROSPECTION', 'boolean', False, NOT_IMPLEMENTED, 'graph ql public introspection.'),
+    Option('graphQLPublicIntrospection', 'PARSE_SERVER_GRAPHQL_PUBLIC_INTROSPECTION', 'boolean', False, IMPLEMENTED, 'Let any caller introspect the GraphQL schema (otherwise only the master or maintenance key may).'),
     Option('graphQLSchema', 'PARSE_SERVER_GRAPH_QLSCHEMA', 'string', None, NOT_IMPLEMENTED, 'A file of extra GraphQL type definitions.'),
     Option('host', 'PARSE_SERVER_HOST', 'string', '0.0.0.0', IMPLEMENTED, 'Address the HTTP server listens on.'),
     Option('idempotencyOptions', 'PARSE_SERVER_EXPERIMENTAL_IDEMPOTENCY_OPTIONS', 'object', {}, NOT_IMPLEMENTED, 'Reject a repeated request carrying the same X-Parse-Request-Id: {paths, ttl}.'),

@@ -16,6 +16,7 @@ from ..http.pipeline import cors_headers, error_reply, json_response
 from ..http.request import ParseRequest, client_info_from_headers
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
+from .introspection import asks_for_schema, redact_errors, refusal
 from .results import RULES, BadRequest, failure, format_error
 from .schema import SchemaCache
 from .subscriptions import handle_graphql_ws
@@ -124,7 +125,19 @@ class GraphQLEndpoint:
         return json_response(body, status, cors)
 
     async def run(self, preq: ParseRequest, params: dict[str, Any], method: str = "POST") -> tuple[dict[str, Any], int]:
-        """Parse, validate and execute one operation: (response body, HTTP status)."""
+        """Parse, validate and execute one operation: (response body, HTTP status). Without the master
+        or maintenance key (and graphQLPublicIntrospection off), introspection is refused and error
+        messages lose the schema identifiers the caller did not write."""
+        auth = preq.auth
+        guarded = not (self.server.config.graphQLPublicIntrospection or auth.is_master or auth.is_maintenance)
+        body, status = await self._run(preq, params, method, guarded)
+        if guarded and "errors" in body:
+            source = params.get("query")
+            redact_errors(body, source if isinstance(source, str) else None)
+        return body, status
+
+    async def _run(self, preq: ParseRequest, params: dict[str, Any], method: str,
+                   guarded: bool) -> tuple[dict[str, Any], int]:
         source = params.get("query")
         if not isinstance(source, str) or not source.strip():
             return {"errors": [{"message": "GraphQL operations must contain a non-empty `query`.",
@@ -146,6 +159,8 @@ class GraphQLEndpoint:
         document, errors = checked
         if errors:
             return failure(errors, "GRAPHQL_VALIDATION_FAILED")
+        if guarded and asks_for_schema(document):
+            return refusal()
         operation = get_operation_ast(document, operation_name)
         if method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
             return {"errors": [{"message": "Can only perform a mutation operation from a POST request.",
