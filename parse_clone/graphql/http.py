@@ -124,12 +124,17 @@ class GraphQLEndpoint:
         body, status = await self.run(preq, params, request.method)
         return json_response(body, status, cors)
 
+    def guarded(self, preq: ParseRequest | None) -> bool:
+        """Whether this caller may not introspect (no master or maintenance key, no public introspection)."""
+        auth = preq.auth if preq is not None else None
+        return not (self.server.config.graphQLPublicIntrospection or
+                    (auth is not None and (auth.is_master or auth.is_maintenance)))
+
     async def run(self, preq: ParseRequest, params: dict[str, Any], method: str = "POST") -> tuple[dict[str, Any], int]:
         """Parse, validate and execute one operation: (response body, HTTP status). Without the master
         or maintenance key (and graphQLPublicIntrospection off), introspection is refused and error
         messages lose the schema identifiers the caller did not write."""
-        auth = preq.auth
-        guarded = not (self.server.config.graphQLPublicIntrospection or auth.is_master or auth.is_maintenance)
+        guarded = self.guarded(preq)
         body, status = await self._run(preq, params, method, guarded)
         if guarded and "errors" in body:
             source = params.get("query")

@@ -23,6 +23,7 @@ from ..http.request import ParseRequest, client_info_from_headers
 from ..livequery.client import Client
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
+from .introspection import redact_errors
 from .results import RULES, format_error
 from .where import to_parse_where
 
@@ -168,7 +169,10 @@ class _Connection:
             if isinstance(coerced, list):
                 errors = coerced
         if errors:
-            await self.send({"id": graphql_id, "type": "error", "payload": [format_error(e) for e in errors]})
+            body = {"errors": [format_error(e) for e in errors]}
+            if self.endpoint.guarded(self.preq):
+                redact_errors(body, payload.get("query"))
+            await self.send({"id": graphql_id, "type": "error", "payload": body["errors"]})
             return
         assert operation is not None and self.preq is not None
         root_field = operation.selection_set.selections[0]
