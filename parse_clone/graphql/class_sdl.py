@@ -72,7 +72,7 @@ class ClassSDL:
     def input_lines(self, creating: bool, skip: tuple[str, ...] = ()) -> list[str]:
         """The fields of Create/Update<Class>FieldsInput (required fields are required on create only)."""
         lines = ["  ACL: ACLInput"]
-        for field in self.model.custom_fields:
+        for field in self.model.create_fields if creating else self.model.update_fields:
             gql = self._input_type(field)
             if gql is None or field in skip:
                 continue
@@ -86,13 +86,14 @@ class ClassSDL:
         create = self.input_lines(creating=True)
         update = self.input_lines(creating=False)
         where = []
-        for field in [*self.model.fields, "id"]:
+        for field in self.model.constraint_fields:
             if field in ("OR", "AND", "NOR"):
                 continue
             gql = self._where_type(field)
             if gql:
                 where.append(f"  {field}: {gql}")
-        order = [f"  {field}_{d}" for field in [*self.model.fields, "id"] for d in ("ASC", "DESC")]
+        order = [f"  {field}_{d}" for field, asc, desc in self.model.sort_fields
+                 for d, on in (("ASC", asc), ("DESC", desc)) if on] or ["  id_ASC", "  id_DESC"]
         output = ["  id: ID!", "  objectId: ID!", "  createdAt: Date!", "  updatedAt: Date!", "  ACL: ACL!"]
         if self.model.class_name == "_User":
             output.append("  authDataResponse: Object")
@@ -160,6 +161,7 @@ enum {n}Order {{
         n, lf = self.name, self.model.get_query
         inputs = {"Create": f"  fields: Create{n}FieldsInput", "Update": f"  id: ID!\n  fields: Update{n}FieldsInput",
                   "Delete": "  id: ID!"}
+        kinds = {"Create": "create", "Update": "update", "Delete": "destroy"}
         return "".join(f"""input {verb}{n}Input {{
 {fields}
   clientMutationId: String
@@ -170,17 +172,17 @@ type {verb}{n}Payload {{
   clientMutationId: String
 }}
 
-""" for verb, fields in inputs.items())
+""" for verb, fields in inputs.items() if self.model.mutation_name(kinds[verb]))
 
     def queries(self) -> list[str]:
         """The `<class>(id)` and `<classes>(...)` fields of Query."""
-        n = self.name
-        return [f"  {self.model.get_query}(id: ID!, options: ReadOptionsInput): {n}!",
-                f"  {self.model.find_query}{find_args(n)}: {n}Connection!"]
+        n, get, find = self.name, self.model.query_name("get"), self.model.query_name("find")
+        return ([f"  {get}(id: ID!, options: ReadOptionsInput): {n}!"] if get else []) + \
+            ([f"  {find}{find_args(n)}: {n}Connection!"] if find else [])
 
     def mutations(self) -> list[str]:
         """The create/update/delete fields of Mutation."""
         n = self.name
-        return [f"  create{n}(input: Create{n}Input!): Create{n}Payload",
-                f"  update{n}(input: Update{n}Input!): Update{n}Payload",
-                f"  delete{n}(input: Delete{n}Input!): Delete{n}Payload"]
+        return [f"  {name}(input: {verb}{n}Input!): {verb}{n}Payload"
+                for verb, kind in (("Create", "create"), ("Update", "update"), ("Delete", "destroy"))
+                if (name := self.model.mutation_name(kind))]

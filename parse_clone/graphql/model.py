@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .relay import graphql_class_name, lower_first, pluralize
@@ -26,11 +26,58 @@ _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 
 @dataclass
 class ClassModel:
-    """One Parse class as the GraphQL schema shows it."""
+    """One Parse class as the GraphQL schema shows it; `config` is its classConfig from the GraphQL config
+    (parse_clone/core/schema/graphql_config.py): the fields, queries and mutations it keeps."""
 
     class_name: str
     type_name: str  # GameScore (User for _User)
     fields: dict[str, dict[str, Any]]  # Parse field name -> {"type", "targetClass", "required"}, sorted
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def _type_option(self, key: str) -> Any:
+        return (self.config.get("type") or {}).get(key)
+
+    def _allowed(self, names: list[str] | None) -> list[str]:
+        return self.custom_fields if names is None else [f for f in self.custom_fields if f in names]
+
+    @property
+    def create_fields(self) -> list[str]:
+        """The fields of Create<Class>FieldsInput."""
+        return self._allowed((self._type_option("inputFields") or {}).get("create"))
+
+    @property
+    def update_fields(self) -> list[str]:
+        """The fields of Update<Class>FieldsInput."""
+        return self._allowed((self._type_option("inputFields") or {}).get("update"))
+
+    @property
+    def constraint_fields(self) -> list[str]:
+        """The fields of <Class>WhereInput (every field and `id`, unless the config lists some)."""
+        listed = self._type_option("constraintFields")
+        return [*self.fields, "id"] if listed is None else self._allowed(listed)
+
+    @property
+    def sort_fields(self) -> list[tuple[str, bool, bool]]:
+        """(field, ASC?, DESC?) of <Class>Order; at least `id` when the config lists none."""
+        listed = self._type_option("sortFields")
+        if listed is None:
+            return [(f, True, True) for f in [*self.fields, "id"]]
+        return [(s["field"], s["asc"], s["desc"]) for s in listed] or [("id", True, True)]
+
+    def query_name(self, kind: str) -> str | None:
+        """The Query field for `get` or `find` (its alias if configured), None when disabled."""
+        options = self.config.get("query") or {}
+        if options.get(kind, True) is False:
+            return None
+        return options.get(f"{kind}Alias") or (self.get_query if kind == "get" else self.find_query)
+
+    def mutation_name(self, kind: str) -> str | None:
+        """The Mutation field for `create`, `update` or `destroy` (alias if configured), None when disabled."""
+        options = self.config.get("mutation") or {}
+        if options.get(kind, True) is False:
+            return None
+        verb = "delete" if kind == "destroy" else kind
+        return options.get(f"{kind}Alias") or f"{verb}{self.type_name}"
 
     @property
     def get_query(self) -> str:
@@ -50,7 +97,8 @@ class ClassModel:
     @property
     def output_fields(self) -> list[str]:
         """The custom fields an output type shows (never a _User's password)."""
-        return [f for f in self.custom_fields if not (self.class_name == "_User" and f == "password")]
+        shown = self._allowed(self._type_option("outputFields"))
+        return [f for f in shown if not (self.class_name == "_User" and f == "password")]
 
     def field_type(self, name: str) -> str | None:
         """The Parse type of a field, or None."""
@@ -63,22 +111,33 @@ class ClassModel:
         return f.get("targetClass") if f else None
 
 
-def class_models(schemas: dict[str, dict[str, Any]]) -> dict[str, ClassModel]:
-    """The classes the GraphQL schema shows, keyed by Parse class name, in a stable order."""
+def shown_classes(names: list[str], config: dict[str, Any]) -> list[str]:
+    """The classes the GraphQL config lets the schema show (enabledForClasses, then disabledForClasses)."""
+    enabled, disabled = config.get("enabledForClasses"), config.get("disabledForClasses")
+    return [n for n in names if (enabled is None or n in enabled) and (disabled is None or n not in disabled)]
+
+
+def class_models(schemas: dict[str, dict[str, Any]], config: dict[str, Any] | None = None) -> dict[str, ClassModel]:
+    """The classes the GraphQL schema shows, keyed by Parse class name, in a stable order; `config` is
+    the GraphQL config (which classes, and each one's classConfig)."""
+    config = config or {}
+    class_configs = {c["className"]: c for c in config.get("classConfigs") or ()}
     models: dict[str, ClassModel] = {}
     taken_types: set[str] = set()
     taken_queries: set[str] = set(RESERVED_QUERY_NAMES)
-    order = sorted(schemas, key=lambda n: (n not in ("_Role", "_User"), n != "_Role", n))
+    order = sorted(shown_classes(list(schemas), config),
+                   key=lambda n: (n not in ("_Role", "_User"), n != "_Role", n))
     for class_name in order:
         type_name = graphql_class_name(class_name)
         if not _NAME.match(type_name) or type_name in RESERVED_TYPE_NAMES or type_name in taken_types:
             continue
         fields = {name: dict(spec) for name, spec in sorted(schemas[class_name].get("fields", {}).items())
                   if _NAME.match(name) and not name.startswith("_auth_data_")}
-        model = ClassModel(class_name, type_name, fields)
-        if model.get_query in taken_queries or model.find_query in taken_queries:
+        model = ClassModel(class_name, type_name, fields, class_configs.get(class_name, {}))
+        names = {n for n in (model.query_name("get"), model.query_name("find")) if n}
+        if names & taken_queries or not all(_NAME.match(n) for n in names):
             continue
         taken_types.add(type_name)
-        taken_queries.update((model.get_query, model.find_query))
+        taken_queries.update(names)
         models[class_name] = model
     return models

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from graphql import GraphQLSchema, build_schema
 
+from ..core.schema.graphql_config import graphql_config
 from . import accounts, objects, operations
 from .base_sdl import BASE_SDL, SCHEMA_SDL
 from .class_sdl import ClassSDL
@@ -21,20 +22,10 @@ if TYPE_CHECKING:
 
 _ENUM_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 
-_FIXED_OPERATIONS_SDL = '''
+_USER_SDL = '''
 type Viewer {
   sessionToken: String!
   user: User!
-}
-
-input CreateFileInput {
-  upload: Upload!
-  clientMutationId: String
-}
-
-type CreateFilePayload {
-  fileInfo: FileInfo!
-  clientMutationId: String
 }
 
 input SignUpInput {
@@ -96,7 +87,9 @@ type {name}Payload {{
     ("ResetPassword", "  email: String!"),
     ("ConfirmResetPassword", "  username: String!\n  password: String!\n  token: String!"),
     ("SendVerificationEmail", "  email: String!"),
-)) + "".join(f'''
+))
+
+_FIXED_OPERATIONS_SDL = "".join(f'''
 input {verb}ClassInput {{
   name: String!
 {"  schemaFields: SchemaFieldsInput" if verb != "Delete" else ""}
@@ -107,7 +100,17 @@ type {verb}ClassPayload {{
   class: Class!
   clientMutationId: String
 }}
-''' for verb in ("Create", "Update", "Delete"))
+''' for verb in ("Create", "Update", "Delete")) + '''
+input CreateFileInput {
+  upload: Upload!
+  clientMutationId: String
+}
+
+type CreateFilePayload {
+  fileInfo: FileInfo!
+  clientMutationId: String
+}
+'''
 
 _CLOUD_SDL = '''
 """The cloud functions this server defines."""
@@ -127,10 +130,17 @@ type CallCloudCodePayload {{
 }}
 '''
 
-_USER_QUERIES = ["  health: Boolean!", "  viewer: Viewer!", "  class(name: String!): Class!",
-                 "  classes: [Class!]!", "  node(id: ID!): Node"]
+_FIXED_QUERIES = ["  health: Boolean!", "  class(name: String!): Class!", "  classes: [Class!]!",
+                  "  node(id: ID!): Node"]
 _FIXED_MUTATIONS = [
     "  createFile(input: CreateFileInput!): CreateFilePayload",
+    "  createClass(input: CreateClassInput!): CreateClassPayload",
+    "  updateClass(input: UpdateClassInput!): UpdateClassPayload",
+    "  deleteClass(input: DeleteClassInput!): DeleteClassPayload",
+]
+# signUp, logIn... and viewer: only while the GraphQL config shows the _User class
+_USER_QUERIES = ["  viewer: Viewer!"]
+_USER_MUTATIONS = [
     "  signUp(input: SignUpInput!): SignUpPayload",
     "  logInWith(input: LogInWithInput!): LogInWithPayload",
     "  logIn(input: LogInInput!): LogInPayload",
@@ -138,9 +148,6 @@ _FIXED_MUTATIONS = [
     "  resetPassword(input: ResetPasswordInput!): ResetPasswordPayload",
     "  confirmResetPassword(input: ConfirmResetPasswordInput!): ConfirmResetPasswordPayload",
     "  sendVerificationEmail(input: SendVerificationEmailInput!): SendVerificationEmailPayload",
-    "  createClass(input: CreateClassInput!): CreateClassPayload",
-    "  updateClass(input: UpdateClassInput!): UpdateClassPayload",
-    "  deleteClass(input: DeleteClassInput!): DeleteClassPayload",
 ]
 
 
@@ -210,13 +217,18 @@ def schema_sdl(models: dict[str, ClassModel], function_names: list[str], live: l
         queries += writer.queries()
         mutations += writer.mutations()
     parts.append(f"union ArrayResult = Element{''.join(' | ' + m.type_name for m in models.values())}\n")
-    login_with = ClassSDL(models["_User"], models).input_lines(True, skip=("password", "username", "authData"))
-    parts.append(_FIXED_OPERATIONS_SDL.replace("{login_with_fields}", "\n".join(login_with)))
+    parts.append(_FIXED_OPERATIONS_SDL)
     mutations += _FIXED_MUTATIONS
+    queries += _FIXED_QUERIES
+    if "_User" in models:
+        login_with = ClassSDL(models["_User"], models).input_lines(True, skip=("password", "username", "authData"))
+        parts.append(_USER_SDL.replace("{login_with_fields}", "\n".join(login_with)))
+        mutations += _USER_MUTATIONS
+        queries += _USER_QUERIES
     if function_names:
         parts.append(_CLOUD_SDL.format(values="\n".join("  " + n for n in function_names)))
         mutations.append("  callCloudCode(input: CallCloudCodeInput!): CallCloudCodePayload")
-    parts.append("type Query {\n" + "\n".join(queries + _USER_QUERIES) + "\n}\n")
+    parts.append("type Query {\n" + "\n".join(queries) + "\n}\n")
     parts.append("type Mutation {\n" + "\n".join(mutations) + "\n}\n")
     if live:
         parts.append(_LIVE_SDL + "".join(_live_types(m) for m in live))
@@ -233,11 +245,15 @@ def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
     mutation = types["Mutation"].fields  # type: ignore[union-attr]
     for model in models.values():
         n = model.type_name
-        query[model.get_query].resolve = objects.get_resolver(model)
-        query[model.find_query].resolve = objects.find_resolver(model)
-        mutation[f"create{n}"].resolve = objects.write_resolver(model, creating=True)
-        mutation[f"update{n}"].resolve = objects.write_resolver(model, creating=False)
-        mutation[f"delete{n}"].resolve = objects.delete_resolver(model)
+        for name, resolver in ((model.query_name("get"), objects.get_resolver(model)),
+                               (model.query_name("find"), objects.find_resolver(model))):
+            if name:
+                query[name].resolve = resolver
+        for name, resolver in ((model.mutation_name("create"), objects.write_resolver(model, creating=True)),
+                               (model.mutation_name("update"), objects.write_resolver(model, creating=False)),
+                               (model.mutation_name("destroy"), objects.delete_resolver(model))):
+            if name:
+                mutation[name].resolve = resolver
         for name, value in types[f"{n}Order"].values.items():  # type: ignore[union-attr]
             field, _, direction = name.rpartition("_")  # score_DESC -> "-score", id_ASC -> "objectId"
             field = "objectId" if field == "id" else field
@@ -267,7 +283,8 @@ def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
     for name, resolver in (("health", operations.resolve_health), ("viewer", accounts.resolve_viewer),
                            ("class", operations.resolve_class), ("classes", operations.resolve_classes),
                            ("node", objects.resolve_node)):
-        query[name].resolve = resolver
+        if name in query:
+            query[name].resolve = resolver
     for name, resolver in (("createFile", operations.resolve_create_file),
                            ("signUp", accounts.resolve_sign_up), ("logInWith", accounts.resolve_log_in_with),
                            ("logIn", accounts.resolve_log_in), ("logOut", accounts.resolve_log_out),
@@ -288,9 +305,10 @@ def _event_root(root: dict[str, Any], _info: Any, **_args: Any) -> dict[str, Any
 
 
 def build(schemas: dict[str, dict[str, Any]], function_names: list[str],
-          is_live: Callable[[str], bool] | None = None) -> BuiltSchema:
-    """An executable schema for these class schemas and cloud functions (and LiveQuery classes)."""
-    models = class_models(schemas)
+          is_live: Callable[[str], bool] | None = None, config: dict[str, Any] | None = None) -> BuiltSchema:
+    """An executable schema for these class schemas and cloud functions (and LiveQuery classes), as the
+    GraphQL config (`config`) shapes it."""
+    models = class_models(schemas, config)
     names = sorted(n for n in function_names if _ENUM_NAME.match(n) and n not in ("true", "false", "null"))
     live = [m for m in models.values() if is_live(m.class_name)] if is_live else []
     sdl = schema_sdl(models, names, live)
@@ -314,17 +332,20 @@ class SchemaCache:
         self._built: BuiltSchema | None = None
         self._source: Any = None
         self._functions: tuple[str, ...] = ()
+        self._config: dict[str, Any] = {}
         self.is_live: Callable[[str], bool] | None = None  # LiveQuery classes get subscriptions
 
     async def get(self) -> BuiltSchema:
         """The current schema (built on first use and after a schema change)."""
         schemas = await self.server.schema.all()
         functions = tuple(self.server.cloud.function_names())
-        if self._built is None or schemas is not self._source or functions != self._functions:
+        config = await graphql_config(self.server).get()
+        if self._built is None or schemas is not self._source or functions != self._functions or \
+                config != self._config:
             complete = dict(schemas)
             for name in ("_User", "_Role"):  # always there once the server started; volatile otherwise
                 if name not in complete:
                     complete[name] = await self.server.schema.get(name) or {"className": name, "fields": {}}
-            self._built = build(complete, list(functions), self.is_live)
-            self._source, self._functions = schemas, functions
+            self._built = build(complete, list(functions), self.is_live, config)
+            self._source, self._functions, self._config = schemas, functions, config
         return self._built
