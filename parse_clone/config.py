@@ -21,6 +21,7 @@ class ServerConfig:
     appId: str = "myAppId"
     masterKey: str = "myMasterKey"
     readOnlyMasterKey: str | None = None
+    enableSanitizedErrorResponse: bool = True  # permission/key errors reach clients as "Permission denied"
     maintenanceKey: str | None = None
     restAPIKey: str | None = None
     javascriptKey: str | None = None

@@ -44,7 +44,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('enableExpressErrorHandler', 'PARSE_SERVER_ENABLE_EXPRESS_ERROR_HANDLER', 'boolean', False, NOT_IMPLEMENTED, "Hand errors to the host web framework's own error handler."),
     Option('enableInsecureAuthAdapters', 'PARSE_SERVER_ENABLE_INSECURE_AUTH_ADAPTERS', 'boolean', False, NOT_IMPLEMENTED, 'enable insecure auth adapters.'),
     Option('enableProductPurchaseLegacyApi', 'PARSE_SERVER_ENABLE_PRODUCT_PURCHASE_LEGACY_API', 'boolean', True, NOT_IMPLEMENTED, 'enable product purchase legacy api.'),
-    Option('enableSanitizedErrorResponse', 'PARSE_SERVER_ENABLE_SANITIZED_ERROR_RESPONSE', 'boolean', True, NOT_IMPLEMENTED, 'enable sanitized error response.'),
+    Option('enableSanitizedErrorResponse', 'PARSE_SERVER_ENABLE_SANITIZED_ERROR_RESPONSE', 'boolean', True, IMPLEMENTED, 'Tell clients only "Permission denied" for key and permission errors (the detail goes to the log).'),
     Option('encryptionKey', 'PARSE_SERVER_ENCRYPTION_KEY', 'string', None, NOT_IMPLEMENTED, 'Key used to encrypt stored secrets such as file keys.'),
     Option('enforcePrivateUsers', 'PARSE_SERVER_ENFORCE_PRIVATE_USERS', 'boolean', True, IMPLEMENTED, 'New users get an ACL that only they can read and write.'),
     Option('expireInactiveSessions', 'PARSE_SERVER_EXPIRE_INACTIVE_SESSIONS', 'boolean', True, IMPLEMENTED, 'Sessions expire sessionLength after their last use rather than after creation.'),

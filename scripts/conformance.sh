@@ -16,6 +16,7 @@ cd "$here"
 .venv/bin/parse-clone serve --port 8378 --mountPath /1 --appId test --masterKey test --javascriptKey test \
   --restAPIKey rest --clientKey client --dotNetKey windows --maintenanceKey testing \
   --readOnlyMasterKey read-only-test --webhookKey hook --fileKey test --allowClientClassCreation true \
+  --enableSanitizedErrorResponse false \
   --databaseURI "sqlite:///$work/conformance.sqlite3" --serverURL http://localhost:8378/1 \
   --auth "$auth" --liveQuery '{"classNames":["TestObject"]}' \
   --fileUpload '{"enableForPublic":true,"enableForAnonymousUser":true,"enableForAuthenticatedUser":true}' \

@@ -20,7 +20,8 @@ def make_config(**overrides: Any) -> ServerConfig:
     """The configuration the API tests run with (Parse's spec-helper keys)."""
     cfg = ServerConfig(appId=APP_ID, masterKey=MASTER_KEY, restAPIKey=REST_KEY, javascriptKey="test",
                        mountPath="/1", allowClientClassCreation=True, serverURL="http://localhost:8378/1",
-                       sqliteSynchronous="OFF")  # no fsync per test database: halves the API suite's time
+                       sqliteSynchronous="OFF",  # no fsync per test database: halves the API suite's time
+                       enableSanitizedErrorResponse=False)  # as the conformance reference: detailed messages
     for k, v in overrides.items():
         setattr(cfg, k, v)
     return cfg

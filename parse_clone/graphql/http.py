@@ -14,6 +14,7 @@ from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..http.pipeline import cors_headers, error_reply, json_response
 from ..http.request import ParseRequest, client_info_from_headers
+from ..http.sanitize import client_message
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
 from .introspection import asks_for_schema, redact_errors, refusal
@@ -116,7 +117,7 @@ class GraphQLEndpoint:
             preq.auth = await self.server.extras["pipeline"].authenticate(preq)
             params = await _read_request(request)
         except (ParseError, Unauthorized) as exc:
-            reply = error_reply(exc)
+            reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
             return json_response(reply.body, reply.status, cors)
         except BadRequest as exc:
             return json_response({"errors": [{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}]},
@@ -136,9 +137,13 @@ class GraphQLEndpoint:
         messages lose the schema identifiers the caller did not write."""
         guarded = self.guarded(preq)
         body, status = await self._run(preq, params, method, guarded)
-        if guarded and "errors" in body:
-            source = params.get("query")
-            redact_errors(body, source if isinstance(source, str) else None)
+        if "errors" in body:
+            if guarded:
+                source = params.get("query")
+                redact_errors(body, source if isinstance(source, str) else None)
+            if self.server.config.enableSanitizedErrorResponse:
+                for error in body["errors"]:
+                    error["message"] = client_message(error["message"], True)
         return body, status
 
     async def _run(self, preq: ParseRequest, params: dict[str, Any], method: str,

@@ -15,6 +15,7 @@ from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
 from .keys import key_auth
+from .sanitize import client_message
 from .request import (
     ParseRequest,
     client_info_from_headers,
@@ -55,14 +56,14 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
                         content_type="application/json", charset="utf-8")
 
 
-def error_reply(exc: BaseException) -> Reply:
-    """Map an exception to Parse's status and body."""
+def error_reply(exc: BaseException, sanitize: bool = False) -> Reply:
+    """Map an exception to Parse's status and body (`sanitize`: enableSanitizedErrorResponse)."""
     if isinstance(exc, ParseError):
         status = exc.http_status or (500 if exc.code == ParseError.INTERNAL_SERVER_ERROR
                                      else 404 if exc.code == 101 else 400)
-        return Reply({"code": exc.code, "error": exc.message}, status)
+        return Reply({"code": exc.code, "error": client_message(exc.message, sanitize)}, status)
     if isinstance(exc, Unauthorized):
-        return Reply({"error": exc.message}, 403)
+        return Reply({"error": client_message(exc.message, sanitize)}, 403)
     return Reply({"code": ParseError.INTERNAL_SERVER_ERROR, "message": "Internal server error."}, 500)
 
 
@@ -85,7 +86,7 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Parse error response
             if not isinstance(exc, (ParseError, Unauthorized)):
                 log.exception("unhandled error on %s %s", request.method, request.path)
-            reply = error_reply(exc)
+            reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
         headers = {**cors, **reply.headers}
         if reply.stream is not None:
             resp: web.StreamResponse = await stream_reply(request, reply, headers)

@@ -9,13 +9,10 @@ another instance's PUT is picked up within CACHE_SECONDS, as Parse Server's cach
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...errors import ParseError
 from ...storage.base import FindOptions
-
-if TYPE_CHECKING:
-    from ..runtime.server import Server
 
 CLASS_NAME = "_GraphQLConfig"
 OBJECT_ID = "1"
@@ -139,7 +136,7 @@ def validate(config: Any) -> None:
 class GraphQLConfigStore:
     """Reads and writes one server's GraphQL config, cached in the process."""
 
-    def __init__(self, server: "Server") -> None:
+    def __init__(self, server: Any) -> None:  # a core.runtime Server (a higher layer: not imported)
         self.server = server
         self._value: dict[str, Any] | None = None
         self._read_at = 0.0
@@ -167,7 +164,7 @@ class GraphQLConfigStore:
         self._value, self._read_at = config, time.monotonic()
 
 
-def graphql_config(server: "Server") -> GraphQLConfigStore:
+def graphql_config(server: Any) -> GraphQLConfigStore:
     """The server's GraphQL config store (made on first use)."""
     store = server.extras.get("graphql_config")
     if store is None:

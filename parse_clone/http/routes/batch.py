@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 from ...errors import ParseError, Unauthorized
 from ...core.runtime.server import Server
 from ..request import ParseRequest
+from ..sanitize import client_message
 from ..router import Reply, Router
 
 MAX_BATCH = 1000
@@ -74,6 +75,7 @@ async def _run_transaction(server: Server, req: ParseRequest, requests: list[Any
 async def _run_all(server: Server, req: ParseRequest, requests: list[Any], prefixes: list[str],
                    stop_on_error: bool = False) -> list[dict[str, Any]]:
     pipeline = server.extras["pipeline"]
+    sanitize = server.config.enableSanitizedErrorResponse
     results: list[dict[str, Any]] = []
     for sub in requests:
         method = str(sub.get("method", "")).upper()
@@ -88,13 +90,14 @@ async def _run_all(server: Server, req: ParseRequest, requests: list[Any], prefi
             reply = await pipeline.dispatch(sub_req, authenticate=False)
             if reply.status >= 400 and isinstance(reply.body, dict) and "error" in reply.body:
                 results.append({"error": {"code": reply.body.get("code", ParseError.INVALID_JSON),
-                                          "error": reply.body["error"]}})
+                                          "error": client_message(reply.body["error"], sanitize)}})
             else:
                 results.append({"success": reply.body if reply.body is not None else {}})
         except ParseError as e:
-            results.append({"error": {"code": e.code, "error": e.message}})
+            results.append({"error": {"code": e.code, "error": client_message(e.message, sanitize)}})
         except Unauthorized as e:
-            results.append({"error": {"code": ParseError.OPERATION_FORBIDDEN, "error": e.message}})
+            results.append({"error": {"code": ParseError.OPERATION_FORBIDDEN,
+                                      "error": client_message(e.message, sanitize)}})
         if stop_on_error and "error" in results[-1]:
             break
     return results

@@ -89,6 +89,10 @@ test('sign up, viewer and errors with Parse codes', async () => {
     return true;
   });
   await me.request(gql`mutation { logOut(input: {}) { ok } }`);
-  await assert.rejects(me.request(gql`{ health }`), /Invalid session token/);
+  await assert.rejects(me.request(gql`{ health }`), (error) => {  // enableSanitizedErrorResponse's default
+    assert.equal(error.response.status, 400);
+    assert.deepEqual(JSON.parse(error.response.body), { code: 209, error: 'Permission denied' });
+    return true;
+  });
   await sdkUser.destroy(MASTER);
 });
