@@ -1,5 +1,6 @@
 """Resolvers of the user operations: viewer, signUp, logIn, logInWith, logOut, resetPassword,
-confirmResetPassword and sendVerificationEmail, on the same core calls as /users, /login and friends."""
+confirmResetPassword, sendVerificationEmail and challenge, on the same core calls as /users, /login and
+friends."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLResolveInfo
 
+from ..core.auth import challenge as auth_challenge
 from ..core.auth import login, sessions, users
 from ..core.auth.account_emails import LinkRefused
 from ..core.auth.password_reset import reset_password
@@ -90,6 +92,14 @@ async def resolve_reset_password(_root: Any, info: GraphQLResolveInfo, input: di
     ctx: GraphQLContext = info.context
     await login.request_password_reset(ctx.server, {"email": input["email"]})
     return {"ok": True, "clientMutationId": input.get("clientMutationId")}
+
+
+async def resolve_challenge(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+    """`challenge(input: {username, password, authData, challengeData})`: POST /challenge."""
+    ctx: GraphQLContext = info.context
+    body = {k: v for k, v in input.items() if k != "clientMutationId"}
+    answer = await auth_challenge.challenge(ctx.server, ctx.auth, body)
+    return {**answer, "clientMutationId": input.get("clientMutationId")}
 
 
 async def resolve_confirm_reset_password(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:

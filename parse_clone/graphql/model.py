@@ -16,7 +16,8 @@ RESERVED_TYPE_NAMES = frozenset((
     "CreateFileInput", "CreateFilePayload", "Viewer", "SignUpInput", "SignUpPayload", "LogInInput",
     "LogInPayload", "LogOutInput", "LogOutPayload", "CloudCodeFunction", "CallCloudCodeInput",
     "CallCloudCodePayload", "CreateClassInput", "CreateClassPayload", "UpdateClassInput", "UpdateClassPayload",
-    "DeleteClassInput", "DeleteClassPayload", "PageInfo", "Upload", "Any", "Object", "Date", "Bytes", "File",
+    "DeleteClassInput", "DeleteClassPayload", "ChallengeInput", "ChallengePayload", "PageInfo", "Upload", "Any",
+    "Object", "Date", "Bytes", "File",
     "FileInfo", "FileInput", "GeoPoint", "GeoPointInput", "ParseObject", "Node", "ACL", "Element", "Class",
     "SchemaField", "ReadPreference",
 ))

@@ -73,6 +73,19 @@ type LogOutPayload {
   ok: Boolean!
   clientMutationId: String
 }
+
+input ChallengeInput {
+  username: String
+  password: String
+  authData: Object
+  challengeData: Object
+  clientMutationId: String
+}
+
+type ChallengePayload {
+  challengeData: Object
+  clientMutationId: String
+}
 ''' + "".join(f'''
 input {name}Input {{
 {fields}
@@ -148,6 +161,7 @@ _USER_MUTATIONS = [
     "  resetPassword(input: ResetPasswordInput!): ResetPasswordPayload",
     "  confirmResetPassword(input: ConfirmResetPasswordInput!): ConfirmResetPasswordPayload",
     "  sendVerificationEmail(input: SendVerificationEmailInput!): SendVerificationEmailPayload",
+    "  challenge(input: ChallengeInput!): ChallengePayload",
 ]
 
 
@@ -291,6 +305,7 @@ def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
                            ("resetPassword", accounts.resolve_reset_password),
                            ("confirmResetPassword", accounts.resolve_confirm_reset_password),
                            ("sendVerificationEmail", accounts.resolve_send_verification_email),
+                           ("challenge", accounts.resolve_challenge),
                            ("createClass", operations.resolve_create_class),
                            ("updateClass", operations.resolve_update_class),
                            ("deleteClass", operations.resolve_delete_class),

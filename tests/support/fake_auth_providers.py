@@ -53,3 +53,4 @@ class FakeProvider:
 def create_provider(options: dict[str, Any]) -> FakeProvider:
     """The provider named by options["provider"] (default "custom")."""
     return FakeProvider(str(options.get("provider") or "custom"))
+

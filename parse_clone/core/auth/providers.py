@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -138,6 +139,20 @@ class AuthRegistry:
             log.exception("auth provider %s failed", name)
             raise ParseError(ParseError.OBJECT_NOT_FOUND, f"{name} auth is invalid for this user.") from None
         return replaced if isinstance(replaced, dict) else auth_data
+
+
+    async def challenge(self, name: str, challenge_data: Any, auth_data: Any, request: dict[str, Any]) -> Any:
+        """Run a provider's `challenge(challenge_data, auth_data, options, request)` (an auth step before
+        login, e.g. sending a one-time code); SKIPPED when the provider is unknown or has none."""
+        entry = self._entries.get(name)
+        step = getattr(entry.provider, "challenge", None) if entry is not None and entry.enabled else None
+        if not callable(step):
+            return SKIPPED
+        result = step(challenge_data, auth_data, entry.options, request)  # type: ignore[union-attr]
+        return await result if inspect.isawaitable(result) else result
+
+
+SKIPPED = object()  # AuthRegistry.challenge: no challenge step for that provider
 
 
 def registry_for(server: "Server") -> AuthRegistry:

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 
+from ...core.auth import challenge as auth_challenge
 from ...core.auth import login, users
 from ...core.runtime.server import Server
 from ..request import ParseRequest
@@ -69,6 +70,11 @@ async def verification_email(server: Server, req: ParseRequest) -> Reply:
     return Reply(await login.request_verification_email(server, req.auth, _body(req)))
 
 
+async def challenge(server: Server, req: ParseRequest) -> Reply:
+    """POST /challenge: the auth providers' challenge steps (core/auth/challenge.py)."""
+    return Reply(await auth_challenge.challenge(server, req.auth, _body(req)))
+
+
 def register(router: Router) -> None:
     """Mount the user routes (before /classes, so /users/me is not taken for an objectId)."""
     cls = lambda r: _CLASS  # noqa: E731 - tiny adapter for the shared handlers
@@ -86,3 +92,4 @@ def register(router: Router) -> None:
     router.add("POST", "/verificationEmailRequest", verification_email)
     router.add("GET", "/verifyPassword", verify_password)
     router.add("POST", "/verifyPassword", verify_password)
+    router.add("POST", "/challenge", challenge)
