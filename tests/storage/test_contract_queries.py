@@ -418,6 +418,25 @@ async def test_acl_filter_with_an_object_id(items):
     assert await items({"objectId": "c", "_rperm": {"$in": [None, "*", "u2"]}}) == []
 
 
+async def test_acl_entities_match_whole_names_only(adapter):
+    docs = [make_doc("r1", _rperm=["role:Field Staff"]), make_doc("r2", _rperm=["role:Field", "x,y"]),
+            make_doc("r3", _rperm=['we"ird', "a\\b"]), make_doc("r4", _rperm=["u12"])]
+    await seed(adapter, ITEM, docs)
+
+    async def readable(*entities):
+        found = await adapter.find("Item", ITEM, {"_rperm": {"$in": list(entities)}}, FindOptions())
+        return sorted(ids(found))
+
+    assert await readable("role:Field Staff") == ["r1"]
+    assert await readable("role:Field") == ["r2"]
+    assert await readable("u1", "Staff", "role:Field S") == []  # no prefix, suffix or partial match
+    assert await readable("x,y") == ["r2"]
+    assert await readable('","') == []  # not the separator between two entries
+    assert await readable('we"ird') == ["r3"]
+    assert await readable("a\\b") == ["r3"]
+    assert await adapter.count("Item", ITEM, {"_rperm": {"$in": ["u12", "role:Field"]}}) == 2
+
+
 # ----- order, skip, limit -----
 
 async def test_sort_ascending(items):

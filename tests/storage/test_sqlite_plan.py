@@ -28,6 +28,8 @@ async def plan():
     def explain(where, **options):
         return a.explain_find("Post", POST, where, FindOptions(**options))
 
+    explain.count = lambda where: a.explain_count("Post", POST, where)  # type: ignore[attr-defined]
+
     yield explain
     await a.close()
 
@@ -81,3 +83,16 @@ async def test_sort_on_an_indexed_field_with_limit_walks_the_index(plan):
 
 async def test_equality_on_an_unindexed_field_scans(plan):
     assert plan({"tags": "x"})[0] == "SCAN Post"
+
+
+async def test_a_count_with_the_acl_filter_is_answered_from_the_index_alone(plan):
+    # typed fields need no json_type guard and the ACL test reads rperm from the index: no row is read
+    where = {"title": "t1", "views": {"$gte": 10}, "_rperm": {"$in": [None, "*", "u1", "role:Staff"]}}
+    assert plan.count(where) == ["SEARCH Post USING INDEX idx:Post:title_1 (<expr>=?)"]
+    assert plan.count({"views": {"$gte": 10, "$lt": 20}, "_rperm": {"$in": ["*"]}}) == \
+        ["SEARCH Post USING INDEX idx:Post:views_1 (<expr>>? AND <expr><?)"]
+
+
+async def test_an_acl_entity_that_needs_json_escaping_is_looked_up_in_the_array(plan):
+    lines = plan.count({"views": 3, "_rperm": {"$in": ['odd"name']}})
+    assert any("json_each" in line for line in lines)

@@ -13,6 +13,7 @@ rule through json_each, unless the schema says the field never holds an array.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,9 @@ Sql = tuple[str, list[Any]]  # a SQL fragment and its parameters, in order
 
 # Schema types whose values are never arrays: equality needs no "contains" branch.
 _NEVER_ARRAY = {"String", "Number", "Boolean", "Date", "Pointer", "File", "GeoPoint", "Polygon", "Bytes", "Object"}
+_TRUSTED = {"String": "string", "Number": "number"}  # schema type -> the only kind of value it holds
+# ACL entities ("*", user ids, "role:<name>" with Parse's role-name characters) needing no JSON escaping
+_PLAIN_ENTITY = re.compile(r"[A-Za-z0-9_:* -]+")
 _CMP = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 # Operators that only mean something next to another one; they travel with it to the residual.
 _COMPANIONS = {"$options": "$regex", "$maxDistance": "$nearSphere"}
@@ -132,6 +136,10 @@ def _perm_filter(key: str, value: Any) -> Sql | None:
     column = key[1:]  # _rperm -> rperm
     names = [e for e in entities if e is not None]
     parts = [f"{column} IS NULL"] if None in entities else []
+    if names and all(_PLAIN_ENTITY.fullmatch(n) for n in names):
+        # the column is a JSON array of strings: a quoted plain name appears in its text only as an element
+        parts += [f"instr({column}, ?) > 0"] * len(names)
+        return "(" + " OR ".join(parts) + ")", [f'"{n}"' for n in names]
     if names:
         parts.append(f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({', '.join('?' * len(names))}))")
     if not parts:
@@ -163,10 +171,14 @@ _NOTHING: Any = _Nothing()
 # ----- one field -----
 
 class _Target:
-    """Where a compared value lives: at a document path, or in a json_each row `j`."""
+    """Where a compared value lives: at a document path, or in a json_each row `j`. `trusted` is the
+    value kind the schema guarantees there ("string" for a String field, "number" for a Number one):
+    writes are type-checked against the schema, so comparisons need no json_type guard (which parses
+    the whole document per row; without it an index on the field answers a count by itself)."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, trusted: str | None = None) -> None:
         self.path = path
+        self.trusted = trusted
 
     def value(self, sub: str = "") -> str:
         if self.path is None:
@@ -179,6 +191,10 @@ class _Target:
     def type(self) -> str:
         return "j.type" if self.path is None else json_type(self.path)
 
+    def guard(self, kind: str, condition: str) -> str | None:
+        """`condition` (a json_type test for `kind`), or None where the schema already guarantees it."""
+        return None if self.trusted == kind else condition
+
 
 _ELEMENT = _Target(None)
 
@@ -189,6 +205,7 @@ class _FieldCtx:
     may_be_array: bool  # MongoDB's "any element" rule applies
     only_array: bool  # the schema says Array: a scalar comparison cannot hit the value itself
     dotted: bool
+    trusted: str | None = None  # the kind of value the schema guarantees (see _Target)
 
 
 def _field_memo(key: str, value: Any, fields: dict[str, Any]) -> tuple[Sequence[str], Sequence[Any], Any]:
@@ -214,7 +231,8 @@ def _field(key: str, value: Any, ftype: str | None) -> tuple[list[str], list[Any
     path = json_path(key)
     if path is None:
         return [], [], value
-    ctx = _FieldCtx(path, ftype not in _NEVER_ARRAY, ftype == "Array", "." in key)
+    ctx = _FieldCtx(path, ftype not in _NEVER_ARRAY, ftype == "Array", "." in key,
+                    None if "." in key else _TRUSTED.get(ftype or ""))
     if not _is_constraint(value):
         cond = _eq(ctx, value)
         conds, leftover = ([cond] if cond else []), (_NOTHING if cond else value)
@@ -294,7 +312,7 @@ def _on_value_or_elements(ctx: _FieldCtx, build: Callable[[_Target, list[Any]], 
                           own_values: list[Any], element_values: list[Any]) -> Sql | None:
     parts: list[Sql] = []
     if own_values:
-        own = build(_Target(ctx.path), own_values)
+        own = build(_Target(ctx.path, ctx.trusted), own_values)
         if own is None:
             return None
         parts.append(own)
@@ -349,9 +367,9 @@ def _in_list(t: _Target, values: list[Any]) -> Sql | None:
         if kind == "null":
             parts.append((f"{t.value()} IS NULL", []))
         elif kind == "string":
-            parts.append(_member(t.value(), vals, f"{t.type()} = 'text'"))
+            parts.append(_member(t.value(), vals, t.guard("string", f"{t.type()} = 'text'")))
         elif kind == "number":
-            parts.append(_member(t.value(), vals, f"{t.type()} IN ('integer', 'real')"))
+            parts.append(_member(t.value(), vals, t.guard("number", f"{t.type()} IN ('integer', 'real')")))
         elif kind == "date":
             parts.append(_member(t.value(".iso"), vals, f"{t.value('.__type')} = 'Date'"))
         elif kind[0] == "bool":
@@ -366,20 +384,20 @@ def _in_list(t: _Target, values: list[Any]) -> Sql | None:
     return "(" + " OR ".join(p[0] for p in parts) + ")", [x for p in parts for x in p[1]]
 
 
-def _member(expr: str, values: list[Any], guard: str) -> Sql:
+def _member(expr: str, values: list[Any], guard: str | None) -> Sql:
+    also = f" AND {guard}" if guard else ""
     if len(values) > _LONG_LIST:
-        return f"({expr} IN (SELECT value FROM json_each(?)) AND {guard})", [orjson.dumps(values).decode()]
+        return f"({expr} IN (SELECT value FROM json_each(?)){also})", [orjson.dumps(values).decode()]
     if len(values) == 1:
-        return f"({expr} = ? AND {guard})", list(values)
-    return f"({expr} IN ({', '.join('?' * len(values))}) AND {guard})", list(values)
+        return f"({expr} = ?{also})", list(values)
+    return f"({expr} IN ({', '.join('?' * len(values))}){also})", list(values)
 
 
 def _cmp(t: _Target, sql_op: str, value: Any) -> Sql | None:
     kind = _kind(value)
-    if kind == "string":
-        return f"({t.value()} {sql_op} ? AND {t.type()} = 'text')", [value]
-    if kind == "number":
-        return f"({t.value()} {sql_op} ? AND {t.type()} IN ('integer', 'real'))", [value]
+    if kind in ("string", "number"):
+        guard = t.guard(kind, f"{t.type()} = 'text'" if kind == "string" else f"{t.type()} IN ('integer', 'real')")
+        return f"({t.value()} {sql_op} ?{f' AND {guard}' if guard else ''})", [value]
     if kind == "date":
         return f"({t.value('.iso')} {sql_op} ? AND {t.value('.__type')} = 'Date')", [value["iso"]]
     return None  # null, booleans, objects: rare, the matcher knows MongoDB's rules
