@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ...cloud.loader import load_cloud_code
 from ..files.service import FILE_TRIGGERS
 from .functions import job_runner
+from .job_schedules import job_scheduler
 from .triggers import run_file_hooks
 from .webhooks import load_webhooks, webhook_client
 
@@ -27,11 +28,14 @@ def install_cloud(server: "Server", path: str | None) -> None:
 
 
 async def start_cloud(server: "Server") -> None:
-    """Route the webhooks stored in _Hooks (storage must be connected)."""
+    """Route the webhooks stored in _Hooks (storage must be connected); start the job scheduler."""
     await load_webhooks(server)
+    if server.cloud.job_names():
+        job_scheduler(server).start()
 
 
 async def stop_cloud(server: "Server") -> None:
-    """Cancel running jobs (marked failed) and close the webhook client."""
+    """Stop the job scheduler, cancel running jobs (marked failed) and close the webhook client."""
+    await job_scheduler(server).stop()
     await job_runner(server).stop()
     await webhook_client(server).close()
