@@ -15,6 +15,7 @@ from .core.data_api import CoreDataSource
 from .core.runtime.server import Server
 from .files import open_files_adapter
 from .graphql import mount_graphql
+from .http.idempotency import compile_paths
 from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
@@ -33,6 +34,7 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
+    compile_paths(config.idempotencyOptions)  # likewise a bad idempotencyOptions
     server = Server(config=config, storage=storage, files=open_files_adapter(config, storage),
                     data_source=CoreDataSource)
     registry_for(server)  # a bad `auth` option fails at start, not at the first login

@@ -85,6 +85,7 @@ class ServerConfig:
     sendUserEmailVerification: bool | Any = True
     customPages: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, Any] = field(default_factory=dict)
+    idempotencyOptions: dict[str, Any] | None = None  # {paths: [regex, ...], ttl: seconds}; http/idempotency.py
     accountLockout: dict[str, Any] | None = None  # {duration (minutes), threshold, unlockOnPasswordReset}
     passwordPolicy: dict[str, Any] | None = None
     extendSessionOnUse: bool = False

@@ -15,6 +15,7 @@ from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
 from .keys import key_auth
+from .idempotency import ensure_idempotency
 from .sanitize import client_message
 from .request import (
     ParseRequest,
@@ -179,6 +180,8 @@ class Pipeline:
             preq.auth = await self.authenticate(preq)
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")
+        if route.idempotent:
+            await ensure_idempotency(self.server, preq)
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers,
                                    context=preq.info.context))  # what cloud hooks see
         try:

@@ -36,6 +36,7 @@ class Route:
     public: bool = False  # answered without an application id (health, file downloads)
     raw: bool = False  # body is not JSON (file uploads)
     stream: bool = False  # body handed over unread, as ParseRequest.body_stream (file uploads)
+    idempotent: bool = False  # a repeated X-Parse-Request-Id is refused (idempotencyOptions)
 
 
 class Router:
@@ -45,10 +46,10 @@ class Router:
         self.routes: list[Route] = []
 
     def add(self, method: str, path: str, handler: Handler, *, master: bool = False, public: bool = False,
-            raw: bool = False, stream: bool = False) -> None:
+            raw: bool = False, stream: bool = False, idempotent: bool = False) -> None:
         """Register `handler` for METHOD /path/:param."""
         regex = "^" + re.sub(r":([A-Za-z_]+)", r"(?P<\1>[^/]+)", path) + "/?$"
-        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw, stream))
+        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw, stream, idempotent))
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route and its decoded path parameters, or None."""

@@ -68,16 +68,18 @@ def _not_object() -> dict:
 
 
 def register_class_routes(router: Router, base: str, class_of: ClassOf,
-                          prefix: Callable[[ParseRequest], str], skip: tuple[str, ...] = ()) -> None:
-    """The five object routes under `base` (e.g. /classes/:className or /roles)."""
+                          prefix: Callable[[ParseRequest], str], skip: tuple[str, ...] = (),
+                          idempotent: bool = False) -> None:
+    """The five object routes under `base` (e.g. /classes/:className or /roles); `idempotent`: creates
+    and updates honour idempotencyOptions."""
     if "find" not in skip:
         router.add("GET", base, find_handler(class_of))
     if "get" not in skip:
         router.add("GET", base + "/:objectId", get_handler(class_of))
     if "create" not in skip:
-        router.add("POST", base, create_handler(class_of, prefix))
+        router.add("POST", base, create_handler(class_of, prefix), idempotent=idempotent)
     if "update" not in skip:
-        router.add("PUT", base + "/:objectId", update_handler(class_of))
+        router.add("PUT", base + "/:objectId", update_handler(class_of), idempotent=idempotent)
     if "delete" not in skip:
         router.add("DELETE", base + "/:objectId", delete_handler(class_of))
 
@@ -85,5 +87,6 @@ def register_class_routes(router: Router, base: str, class_of: ClassOf,
 def register(router: Router) -> None:
     """Mount /classes and /roles."""
     register_class_routes(router, "/classes/:className", lambda r: r.params["className"],
-                          lambda r: "users" if r.params["className"] == "_User" else "classes/" + r.params["className"])
+                          lambda r: "users" if r.params["className"] == "_User" else "classes/" + r.params["className"],
+                          idempotent=True)
     register_class_routes(router, "/roles", lambda r: "_Role", lambda r: "roles")

@@ -77,8 +77,8 @@ async def delete_schedule(server: Server, req: ParseRequest) -> Reply:
 
 def register(router: Router) -> None:
     """Mount the function, job and job schedule routes."""
-    router.add("POST", "/functions/:functionName", call_function)
-    router.add("POST", "/jobs/:jobName", start_job, master=True)
+    router.add("POST", "/functions/:functionName", call_function, idempotent=True)
+    router.add("POST", "/jobs/:jobName", start_job, master=True, idempotent=True)
     router.add("POST", "/jobs", start_job, master=True)
     router.add("GET", "/cloud_code/jobs", list_schedules, master=True)
     router.add("GET", "/cloud_code/jobs/data", jobs_data, master=True)

@@ -43,6 +43,6 @@ def register(router: Router) -> None:
     """Mount /installations."""
     router.add("GET", "/installations", find_handler(lambda r: _CLASS))
     router.add("GET", "/installations/:objectId", get_handler(lambda r: _CLASS))
-    router.add("POST", "/installations", create)
-    router.add("PUT", "/installations/:objectId", update)
+    router.add("POST", "/installations", create, idempotent=True)
+    router.add("PUT", "/installations/:objectId", update, idempotent=True)
     router.add("DELETE", "/installations/:objectId", delete_handler(lambda r: _CLASS))

@@ -79,10 +79,10 @@ def register(router: Router) -> None:
     """Mount the user routes (before /classes, so /users/me is not taken for an objectId)."""
     cls = lambda r: _CLASS  # noqa: E731 - tiny adapter for the shared handlers
     router.add("GET", "/users", find_handler(cls))
-    router.add("POST", "/users", sign_up)
+    router.add("POST", "/users", sign_up, idempotent=True)
     router.add("GET", "/users/me", me)
     router.add("GET", "/users/:objectId", get_handler(cls))
-    router.add("PUT", "/users/:objectId", update_handler(cls))
+    router.add("PUT", "/users/:objectId", update_handler(cls), idempotent=True)
     router.add("DELETE", "/users/:objectId", delete_handler(cls))
     router.add("GET", "/login", log_in)
     router.add("POST", "/login", log_in)
