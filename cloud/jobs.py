@@ -12,7 +12,7 @@ After a save:
   them `available` again;
 - completing a job writes a ServiceLog (its description: the save's `serviceNote` context,
   else the job's description).
-Technicians (users who are not staff) find only the jobs and service logs assigned to them.
+Technicians (users with the technician role) find only the jobs and service logs assigned to them.
 """
 
 from datetime import datetime, timezone
@@ -27,8 +27,12 @@ cloud = Cloud()
 
 
 def _only_own(req):
-    """Technicians see only what is assigned to them."""
-    if req.master or is_staff(req) or req.user is None:
+    """Technicians see only what is assigned to them.
+
+    Only technicians: anyone else without a staff role is refused by the class's own CLP, whose
+    message names the class they queried (a Technician sub-query would be judged, and named, first).
+    """
+    if req.master or is_staff(req) or "technician" not in req.roles:
         return
     mine = req.db.query("Technician").equal_to("user", req.user.to_pointer())
     req.query.matches_query("technician", mine)

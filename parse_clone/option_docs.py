@@ -14,7 +14,7 @@ def configuration_markdown() -> str:
     lines = ["# Configuration", "",
              "Generated from `parse_clone/options_table.py` by `scripts/gen_option_table.py`; do not edit.", "",
              "The options are Parse Server's (src/Options/Definitions.js): the same flags (`--appId`), the same",
-             "environment variables and the same JSON config file (`parse-clone config.json`, options at the top",
+             "environment variables and the same JSON config file (`.venv/bin/parse-clone serve config.json`, options at the top",
              "level or `{\"apps\": [{...}]}` with one app). Precedence: flags, then environment, then the config",
              "file, then the defaults. A key of a group has its own variable and flag",
              "(`PARSE_SERVER_ACCOUNT_LOCKOUT_DURATION`, `--accountLockout.duration`). An option marked *warned*",

@@ -1,4 +1,5 @@
-"""`parse-clone demo seed`: fill a running template server with the demo data set, print logins.
+"""`parse-clone demo seed` / `demo reset`: fill a running template server with the demo data set
+(reset: wipe it first), print logins.
 
 Accounts are made with the master key (a user's `role` is set by it, and cloud/users.py puts
 them in the matching _Role); everything else is done as the dispatcher and the technicians,
@@ -23,11 +24,14 @@ from .schema import add_target_arguments, server_url, target_config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `demo seed`."""
+    """Add `demo seed` and `demo reset`."""
     p = sub.add_parser("demo", help="the Home Health Aide demo")
     cmds = p.add_subparsers(dest="demo_command", required=True)
-    seed = cmds.add_parser("seed", help="fill a running server (schema.json and cloud/ loaded) with demo data")
-    add_target_arguments(seed, database=False)
+    seed_cmd = cmds.add_parser("seed", help="fill a running server (schema.json and cloud/ loaded) with demo data")
+    add_target_arguments(seed_cmd, database=False)
+    reset_cmd = cmds.add_parser("reset", help="delete every Technician, Job, PartsInventory and ServiceLog "
+                                              "and the demo accounts, then seed again")
+    add_target_arguments(reset_cmd, database=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,15 +39,17 @@ def run(args: argparse.Namespace) -> int:
     config = target_config(args)
     url = server_url(args)
 
+    command = reset if args.demo_command == "reset" else seed
+
     async def go() -> list[str]:
         async with aiohttp.ClientSession() as session:
-            return await seed(ParseRest.for_config(url, config, session))
+            return await command(ParseRest.for_config(url, config, session))
 
     try:
         lines = asyncio.run(go())
     except (ParseError, RemoteError) as e:
         text = f"{e.code} {e.message}" if isinstance(e, ParseError) else str(e)
-        print(f"parse-clone demo seed: {text}", file=sys.stderr)
+        print(f"parse-clone demo {args.demo_command}: {text}", file=sys.stderr)
         return 1
     print("\n".join(lines + ["", *logins(url, config.appId)]))
     return 0
@@ -97,6 +103,45 @@ async def seed(rest: ParseRest) -> list[str]:
                         master=False, session_token=tokens["dana"])
     return [f"Seeded {len(users)} users, {len(technicians)} technicians across Chicago, {jobs} jobs for today "
             f"(one completed, with its service log) and {len(data.PARTS)} parts."]
+
+
+async def reset(rest: ParseRest) -> list[str]:
+    """Delete the demo data (every object of the template's classes, the demo accounts), seed again."""
+    removed = {class_name: await _delete_all(rest, "/classes/" + class_name, {}) for class_name in data.WIPED_CLASSES}
+    users = await _object_ids(rest, "/classes/_User", {"username": {"$in": list(data.PEOPLE)}})
+    await _delete_all(rest, "/classes/_Session", {"user": {"$in": [_pointer("_User", u) for u in users]}})
+    for object_id in users:
+        await rest.call("DELETE", f"/users/{object_id}")
+    summary = (f"Removed {_count(len(users), 'demo user')}, {_count(removed['Technician'], 'technician')}, "
+               f"{_count(removed['Job'], 'job')}, {_count(removed['PartsInventory'], 'part')} and "
+               f"{_count(removed['ServiceLog'], 'service log')}.")
+    return [summary, *await seed(rest)]
+
+
+async def _object_ids(rest: ParseRest, path: str, where: dict[str, Any]) -> list[str]:
+    """The objectIds of every object the where matches (master key)."""
+    ids: list[str] = []
+    while True:
+        page = await rest.call("GET", f"{path}?{_where(where)}&keys=objectId&order=objectId&limit={_PAGE}"
+                               + (f"&skip={len(ids)}" if ids else ""))
+        ids += [r["objectId"] for r in page.get("results", [])]
+        if len(page.get("results", [])) < _PAGE:
+            return ids
+
+
+async def _delete_all(rest: ParseRest, path: str, where: dict[str, Any]) -> int:
+    """Delete every object the where matches, one by one so that the class's hooks run; how many."""
+    ids = await _object_ids(rest, path, where)
+    for object_id in ids:
+        await rest.call("DELETE", f"{path}/{object_id}")
+    return len(ids)
+
+
+_PAGE = 1000
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _where(where: dict[str, Any]) -> str:

@@ -55,3 +55,6 @@ PARTS = [
 ]
 
 SERVICE_NOTE = "Replaced the sling hook, load-tested to 150 kg, showed the caregiver the daily check."
+
+# What `demo reset` empties, in this order: a Job's afterDelete still finds its technician.
+WIPED_CLASSES = ("ServiceLog", "PartsInventory", "Job", "Technician")

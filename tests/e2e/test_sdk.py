@@ -153,12 +153,12 @@ def template_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target
 
 
 def _local_server(tmp_path_factory: pytest.TempPathFactory, name: str,
-                  command: Callable[[int, Path], list[str]]) -> Iterator[Target]:
+                  command: Callable[[int, Path], list[str]], mount_path: str = "/1") -> Iterator[Target]:
     """Our server in a subprocess on a free port with a throw-away SQLite file, until the session ends."""
     workdir = tmp_path_factory.mktemp(name)
     port = _free_port()
     # 127.0.0.1 rather than localhost: Node may resolve localhost to ::1 first.
-    url = f"http://127.0.0.1:{port}/1"
+    url = f"http://127.0.0.1:{port}{mount_path}"
     stdout_path, stderr_path = workdir / "server.stdout", workdir / "server.stderr"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
         process = subprocess.Popen(

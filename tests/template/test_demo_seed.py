@@ -7,9 +7,10 @@ import pytest
 
 from parse_clone.app import build_app, build_server
 from parse_clone.commands import demo_data
-from parse_clone.commands.demo import logins, seed
+from parse_clone.commands.demo import logins, reset, seed
 from parse_clone.commands.remote import ParseRest
 from parse_clone.core.auth.passwords import PasswordHasher
+from parse_clone.errors import ParseError
 from tests.conftest import make_config, make_storage
 from tests.template.conftest import CLOUD_DIR, SCHEMA_FILE
 
@@ -64,3 +65,34 @@ def test_the_logins_name_every_demo_account():
     lines = logins("http://localhost:1337/parse", "myAppId")
     assert lines[0] == "Log in at http://localhost:1337/parse (password for everyone: homehealth):"
     assert lines[1:8] == [f"  {u:<8} {r:<11} {n}" for u, (r, n) in demo_data.PEOPLE.items()]
+
+
+SEEDED = ("Seeded 7 users, 5 technicians across Chicago, 6 jobs for today (one completed, with its service log) "
+          "and 7 parts.")
+
+
+async def test_reset_wipes_the_demo_data_and_seeds_again(rest):
+    await seed(rest)
+    dana = await rest.call("POST", "/login", {"username": "dana", "password": demo_data.PASSWORD}, master=False)
+    await rest.call("POST", "/classes/Job", {"description": "An extra visit", "scheduledTime": {
+        "__type": "Date", "iso": "2030-05-06T09:00:00.000Z"}}, master=False, session_token=dana["sessionToken"])
+    lines = await reset(rest)
+    assert lines == ["Removed 7 demo users, 5 technicians, 7 jobs, 7 parts and 1 service log.", SEEDED]
+    assert (await count(rest, "Job"), await count(rest, "Technician"), await count(rest, "ServiceLog")) == (6, 5, 1)
+    assert await count(rest, "_User", {"username": "dana"}) == 1
+
+
+async def test_reset_signs_the_old_demo_sessions_out(rest):
+    await seed(rest)
+    dana = await rest.call("POST", "/login", {"username": "dana", "password": demo_data.PASSWORD}, master=False)
+    await reset(rest)
+    with pytest.raises(ParseError) as refused:
+        await rest.call("GET", "/users/me", master=False, session_token=dana["sessionToken"])
+    assert (refused.value.code, refused.value.message) == (209, "Invalid session token")
+
+
+async def test_reset_twice_answers_the_same(rest):
+    first = await reset(rest)
+    assert first == ["Removed 0 demo users, 0 technicians, 0 jobs, 0 parts and 0 service logs.", SEEDED]
+    assert await reset(rest) == ["Removed 7 demo users, 5 technicians, 6 jobs, 7 parts and 1 service log.", SEEDED]
+    assert await count(rest, "Job") == 6

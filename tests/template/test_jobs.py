@@ -218,3 +218,12 @@ async def test_technicians_find_only_their_own_service_logs(crew, api, anns_job)
     _, bens = await api.get("/classes/ServiceLog", session=crew.ben.token)
     _, anns = await api.get("/classes/ServiceLog", session=crew.ann.token)
     assert (len(bens["results"]), len(anns["results"])) == (0, 1)
+
+
+@pytest.mark.parametrize("class_name", ["Job", "ServiceLog"])
+async def test_a_user_without_a_role_is_refused_on_the_class_they_queried(crew, api, class_name):
+    """The own-jobs restriction applies to technicians only, so the queried class's CLP answers."""
+    status, user = await api.post("/users", {"username": "newcomer", "password": "pw"})
+    assert status == 201, user
+    status, body = await api.get(f"/classes/{class_name}", session=user["sessionToken"])
+    assert (status, body) == (400, {"code": 119, "error": f"Permission denied for action find on class {class_name}."})
