@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from aiohttp import web
 
@@ -20,7 +21,8 @@ from .http.pipeline import Pipeline
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
 from .http.web import add_web_routes
-from .livequery import setup_live_query
+from .livequery import setup_cache_sync, setup_live_query
+from .livequery.bus import CLUSTER_RELAY_ENV
 from .schema_loader.startup import apply_defined_schemas, install_defined_schemas
 from .storage import open_adapter
 from .storage.base import StorageAdapter
@@ -52,6 +54,7 @@ def build_app(server: Server) -> web.Application:
     server.extras.setdefault("session_resolver", resolve_session)
     mount = server.config.mount
     live = setup_live_query(server)  # WebSocket upgrades go to LiveQuery, on the mount path and elsewhere
+    sync_bus = setup_cache_sync(server, live)  # caches coherent across the workers of a cluster
     handle = live.upgrade_first(pipeline.handle) if live else pipeline.handle
     add_web_routes(app, server, live.upgrade_first if live else (lambda h: h))  # /, /playground, /docs
     if server.config.mountGraphQL:
@@ -62,11 +65,16 @@ def build_app(server: Server) -> web.Application:
 
     async def on_startup(_: web.Application) -> None:
         await server.start()
-        await apply_defined_schemas(server)  # the `schema` option, before any request is served
+        if sync_bus is not None:
+            await sync_bus.start()
+        if not os.environ.get(CLUSTER_RELAY_ENV):  # a cluster's parent applied them before its workers
+            await apply_defined_schemas(server)  # the `schema` option, before any request is served
         await start_cloud(server)
 
     async def on_cleanup(_: web.Application) -> None:
         await stop_cloud(server)
+        if sync_bus is not None:
+            await sync_bus.close()
         await server.stop()
 
     app.on_startup.append(on_startup)

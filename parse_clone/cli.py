@@ -18,6 +18,7 @@ from .cloud.errors import CloudLoadError
 from .commands import demo as demo_command
 from .commands import schema as schema_command
 from .commands.option_flags import add_option_flags, bare_booleans, flag_values
+from .cluster import is_worker, run_cluster, worker_count
 from .config import ServerConfig, load_config
 from .config_sources import unknown_option
 from .option_spec import ConfigError
@@ -85,9 +86,11 @@ def serve(args: argparse.Namespace) -> None:
     except ValueError as e:  # a bad option value (schema, emailAdapter, accountLockout, passwordPolicy, ...)
         print(f"parse-clone: not starting, an option is invalid: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
+    if config.cluster and not is_worker():
+        sys.exit(run_cluster(server, worker_count(config.cluster), sys.argv[1:]))
     app = build_app(server)
-    print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})",
-          flush=True)
+    print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})"
+          + (f", cluster worker {os.getpid()}" if is_worker() else ""), flush=True)
     try:
         import uvloop  # a faster event loop where available
 
@@ -97,7 +100,7 @@ def serve(args: argparse.Namespace) -> None:
     asyncio.set_event_loop(loop)
     try:
         web.run_app(app, host=config.host, port=int(config.port), print=None, access_log=None,
-                    shutdown_timeout=10, loop=loop)
+                    shutdown_timeout=10, loop=loop, reuse_port=is_worker() or None)
     except PlanRefused as e:  # schema.strict: a refused change stops the start
         print(f"parse-clone: not starting, the defined schemas were not applied: {e}", file=sys.stderr, flush=True)
         sys.exit(1)

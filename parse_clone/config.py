@@ -85,6 +85,7 @@ class ServerConfig:
     sendUserEmailVerification: bool | Any = True
     customPages: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, Any] = field(default_factory=dict)
+    cluster: int | bool | None = None  # worker processes on one port: true = one per CPU core (cluster.py)
     idempotencyOptions: dict[str, Any] | None = None  # {paths: [regex, ...], ttl: seconds}; http/idempotency.py
     accountLockout: dict[str, Any] | None = None  # {duration (minutes), threshold, unlockOnPasswordReset}
     passwordPolicy: dict[str, Any] | None = None

@@ -24,7 +24,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('cacheTTL', 'PARSE_SERVER_CACHE_TTL', 'number', 5000, IMPLEMENTED, 'How long (ms) a cached session or role lookup may be reused.'),
     Option('clientKey', 'PARSE_SERVER_CLIENT_KEY', 'string', None, IMPLEMENTED, "Client key of the Apple platforms' SDKs (X-Parse-Client-Key)."),
     Option('cloud', 'PARSE_SERVER_CLOUD', 'string', None, IMPLEMENTED, 'Where the cloud code is (here: a folder or a .py file of Python hooks).'),
-    Option('cluster', 'PARSE_SERVER_CLUSTER', 'number|boolean', None, NOT_IMPLEMENTED, 'Run several worker processes (a number, or true for one per CPU).'),
+    Option('cluster', 'PARSE_SERVER_CLUSTER', 'number|boolean', None, IMPLEMENTED, 'Run several worker processes (a number, or true for one per CPU).'),
     Option('collectionPrefix', 'PARSE_SERVER_COLLECTION_PREFIX', 'string', '', IMPLEMENTED, "Prefix added to every class's table or collection name."),
     Option('convertEmailToLowercase', 'PARSE_SERVER_CONVERT_EMAIL_TO_LOWERCASE', 'boolean', False, NOT_IMPLEMENTED, "Store a user's email in lowercase."),
     Option('convertUsernameToLowercase', 'PARSE_SERVER_CONVERT_USERNAME_TO_LOWERCASE', 'boolean', False, NOT_IMPLEMENTED, "Store a user's username in lowercase."),

@@ -3,7 +3,8 @@
 Modules: options (settings), protocol (wire format), bus (in-process / Redis pub/sub),
 publisher (writes -> bus), subscriptions (compiled queries), permissions (per-subscriber
 checks), hooks (cloud hooks), client (one socket), server (the LiveQuery server),
-schema_sync (schema-cache invalidation between instances, when Redis is configured).
+schema_sync and cache_sync (schema, session and role cache invalidation between instances, over
+Redis or the relay between the workers of a `cluster`: relay_bus).
 
 `setup_live_query(server)` builds what the configuration asks for; `build_app` puts its
 WebSocket handler in front of the REST pipeline so that an upgrade request on the mount path
@@ -13,14 +14,17 @@ WebSocket handler in front of the REST pipeline so that an upgrade request on th
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from aiohttp import web
 
-from .bus import PubSub, open_bus
+from .bus import CLUSTER_RELAY_ENV, PubSub, open_bus
+from .cache_sync import CacheSync
 from .hooks import live_query_hooks
 from .options import LiveQueryOptions, live_query_options
 from .publisher import Publisher
+from .relay_bus import RelayBus
 from .schema_sync import SchemaSync
 from .server import LiveQueryServer
 
@@ -44,7 +48,8 @@ class LiveQuery:
 
     def __init__(self, server: "Server", options: LiveQueryOptions, bus: PubSub | None = None) -> None:
         self.options = options
-        self.bus = bus or open_bus(options.redis_url)
+        relay = os.environ.get(CLUSTER_RELAY_ENV)  # a cluster worker without Redis: the parent's relay
+        self.bus = bus or (RelayBus(relay) if relay and not options.redis_url else open_bus(options.redis_url))
         self.publisher = Publisher(server, options, self.bus) if options.publishing else None
         if self.publisher is not None:
             self.publisher.install()
@@ -100,6 +105,22 @@ class LiveQuery:
             await self._port_runner.cleanup()
             self._port_runner = None
         await self.bus.close()
+
+
+def setup_cache_sync(server: "Server", live: LiveQuery | None) -> PubSub | None:
+    """Keep schema, session, role and GraphQL-config caches coherent across processes: over LiveQuery's
+    bus when it is distributed (Redis, or the cluster relay), else over the cluster relay in a `cluster`
+    worker. Returns a bus the caller must start and close (None when LiveQuery's bus serves)."""
+    if live is not None and live.bus.distributed:
+        CacheSync(server, live.bus, live.options.app_id)
+        return None
+    relay = os.environ.get(CLUSTER_RELAY_ENV)
+    if not relay:
+        return None
+    bus = RelayBus(relay)
+    SchemaSync(server, bus, server.config.appId)
+    CacheSync(server, bus, server.config.appId)
+    return bus
 
 
 def setup_live_query(server: "Server") -> LiveQuery | None:

@@ -172,6 +172,9 @@ class RedisBus(PubSub):
         self._pubsub = self._subscriber = self._publisher = None
 
 
+CLUSTER_RELAY_ENV = "PARSE_CLONE_CLUSTER_RELAY"  # set by the `cluster` supervisor in its workers
+
+
 def open_bus(redis_url: str | None) -> PubSub:
-    """Redis when a URL is configured, else the in-process bus."""
+    """Redis when a URL is configured, else the in-process bus (livequery/__init__ picks the cluster relay)."""
     return RedisBus(redis_url) if redis_url else LocalBus()

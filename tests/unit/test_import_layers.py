@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("core.rest", "core.data_api"),
     ("livequery", "schema_loader"),
     ("http", "graphql"),
-    ("commands", "app", "cli", "__main__"),
+    ("commands", "app", "cluster", "cli", "__main__"),
 ]
 
 

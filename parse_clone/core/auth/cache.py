@@ -4,7 +4,8 @@
 roles it holds. Both are invalidated explicitly where the data changes (logout,
 session writes, password change, user writes and deletes, any `_Role` write) and
 entries also expire after `cacheTTL` ms, which bounds how long another server
-instance's change can go unnoticed.
+instance's change can go unnoticed. Their `listeners` hear every invalidation, so that the workers
+of a `cluster` (livequery/cache_sync.py) drop the same entries.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from ..runtime.server import Server
@@ -36,6 +37,11 @@ class SessionCache:
         self.ttl = ttl_seconds
         self._by_token: dict[str, CachedSession] = {}
         self._tokens_by_user: dict[str, set[str]] = {}
+        self.listeners: list[Callable[[str, str | None], None]] = []  # (kind, key): told of every drop
+
+    def _told(self, kind: str, key: str | None) -> None:
+        for listener in self.listeners:
+            listener(kind, key)
 
     def get(self, token: str) -> CachedSession | None:
         """The cached session, unless absent or older than the TTL."""
@@ -43,7 +49,7 @@ class SessionCache:
         if entry is None:
             return None
         if time.monotonic() - entry.cached_at > self.ttl:
-            self.drop_token(token)
+            self._forget(token)  # expired here: nothing to tell the other workers
             return None
         return entry
 
@@ -56,23 +62,29 @@ class SessionCache:
         if isinstance(user_id, str):
             self._tokens_by_user.setdefault(user_id, set()).add(token)
 
-    def drop_token(self, token: str) -> None:
-        """Forget one token (logout, session deleted or changed)."""
+    def _forget(self, token: str) -> None:
         entry = self._by_token.pop(token, None)
         if entry is not None:
             tokens = self._tokens_by_user.get(entry.user.get("objectId"))
             if tokens is not None:
                 tokens.discard(token)
 
+    def drop_token(self, token: str) -> None:
+        """Forget one token (logout, session deleted or changed)."""
+        self._forget(token)
+        self._told("token", token)
+
     def drop_user(self, user_id: str) -> None:
         """Forget every token of one user (user changed or deleted)."""
         for token in self._tokens_by_user.pop(user_id, set()):
             self._by_token.pop(token, None)
+        self._told("user", user_id)
 
     def clear(self) -> None:
         """Forget everything."""
         self._by_token.clear()
         self._tokens_by_user.clear()
+        self._told("all", None)
 
 
 class RoleCache:
@@ -81,6 +93,7 @@ class RoleCache:
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
         self._roles: dict[str, tuple[list[str], float]] = {}
+        self.listeners: list[Callable[[], None]] = []  # told of every clear
 
     def get(self, user_id: str) -> list[str] | None:
         """The cached roles, unless absent or older than the TTL."""
@@ -98,6 +111,8 @@ class RoleCache:
     def clear(self) -> None:
         """Forget every user's roles (any `_Role` write may change any of them)."""
         self._roles.clear()
+        for listener in self.listeners:
+            listener()
 
 
 def session_cache(server: "Server") -> SessionCache:

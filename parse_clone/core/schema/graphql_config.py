@@ -3,7 +3,8 @@ per class, which fields, constraints, sort orders, queries and mutations it gets
 
 Stored as Parse Server stores it: the `config` field of the one `_GraphQLConfig` object, objectId "1".
 PUT /graphql-config replaces it whole. The value is cached in the process and replaced on every PUT;
-another instance's PUT is picked up within CACHE_SECONDS, as Parse Server's cache does.
+the other workers of a cluster drop theirs at once (livequery/cache_sync.py); another instance's PUT is
+picked up within CACHE_SECONDS, as Parse Server's cache does.
 """
 
 from __future__ import annotations
@@ -159,6 +160,13 @@ class GraphQLConfigStore:
         assert schema is not None
         await self.server.storage.upsert_one(CLASS_NAME, schema, {"objectId": OBJECT_ID}, {"config": config})
         self._remember(config)
+        listener = self.server.extras.get("graphql_config_listener")  # other workers (cache_sync.py)
+        if listener is not None:
+            listener()
+
+    def forget(self) -> None:
+        """Drop the cached config (another process stored a new one): the next get() reads it."""
+        self._value = None
 
     def _remember(self, config: dict[str, Any]) -> None:
         self._value, self._read_at = config, time.monotonic()
