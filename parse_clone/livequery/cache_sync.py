@@ -8,13 +8,11 @@ channel `<appId>parseCloneCache` is parse_clone's own.
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Any
-
-import orjson
+from typing import TYPE_CHECKING
 
 from ..core.auth.cache import role_cache, session_cache
 from .bus import PubSub, channel
+from .schema_sync import BusSync
 
 if TYPE_CHECKING:
     from ..core.runtime.server import Server
@@ -22,38 +20,19 @@ if TYPE_CHECKING:
 CACHE_CHANGE = "parseCloneCache"
 
 
-class CacheSync:
+class CacheSync(BusSync):
     """Publishes this process's cache drops and applies the others'."""
 
     def __init__(self, server: "Server", bus: PubSub, app_id: str) -> None:
+        super().__init__(bus, channel(app_id, CACHE_CHANGE))
         self.server = server
-        self.bus = bus
-        self.channel = channel(app_id, CACHE_CHANGE)
-        self.origin = uuid.uuid4().hex
-        self._applying = False
-        session_cache(server).listeners.append(lambda kind, key: self._publish(kind, key))
-        role_cache(server).listeners.append(lambda: self._publish("roles", None))
-        server.extras["graphql_config_listener"] = lambda: self._publish("graphqlConfig", None)
-        bus.subscribe(self.channel, self._changed_elsewhere)
+        session_cache(server).listeners.append(lambda kind, key: self.publish({"kind": kind, "key": key}))
+        role_cache(server).listeners.append(lambda: self.publish({"kind": "roles", "key": None}))
+        server.extras["graphql_config_listener"] = lambda: self.publish({"kind": "graphqlConfig", "key": None})
 
-    def _publish(self, kind: str, key: str | None) -> None:
-        if not self._applying:
-            self.bus.publish(self.channel, orjson.dumps({"kind": kind, "key": key, "origin": self.origin}))
-
-    def _changed_elsewhere(self, _name: str, payload: bytes) -> None:
-        try:
-            message: Any = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            return
-        if not isinstance(message, dict) or message.get("origin") == self.origin:
-            return
-        self._applying = True  # our own listeners must not publish it back
-        try:
-            self._apply(message.get("kind"), message.get("key"))
-        finally:
-            self._applying = False
-
-    def _apply(self, kind: Any, key: Any) -> None:
+    def apply(self, message: dict) -> None:
+        """Drop what the other process dropped."""
+        kind, key = message.get("kind"), message.get("key")
         sessions = session_cache(self.server)
         if kind == "token" and isinstance(key, str):
             sessions.drop_token(key)

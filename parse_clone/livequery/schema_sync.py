@@ -25,21 +25,21 @@ log = logging.getLogger("parse_clone.livequery")
 SCHEMA_CHANGE = "schemaChange"
 
 
-class SchemaSync:
-    """Publishes this instance's schema changes and applies the other instances' ones."""
+class BusSync:
+    """Messages between the processes of one app on a bus channel, each tagged with its sender so that
+    a process ignores its own; while one is applied, the changes it causes are not published back."""
 
-    def __init__(self, server: "Server", bus: PubSub, app_id: str) -> None:
-        self.server = server
+    def __init__(self, bus: PubSub, channel_name: str) -> None:
         self.bus = bus
-        self.channel = channel(app_id, SCHEMA_CHANGE)
+        self.channel = channel_name
         self.origin = uuid.uuid4().hex
         self._applying = False
-        server.schema.listeners.append(self._changed_here)
         bus.subscribe(self.channel, self._changed_elsewhere)
 
-    def _changed_here(self, class_name: str | None) -> None:
+    def publish(self, message: dict) -> None:
+        """Tell the other processes (unless this change is one of theirs being applied)."""
         if not self._applying:
-            self.bus.publish(self.channel, orjson.dumps({"className": class_name, "origin": self.origin}))
+            self.bus.publish(self.channel, orjson.dumps({**message, "origin": self.origin}))
 
     def _changed_elsewhere(self, _name: str, payload: bytes) -> None:
         try:
@@ -48,8 +48,25 @@ class SchemaSync:
             return
         if not isinstance(message, dict) or message.get("origin") == self.origin:
             return
-        self._applying = True  # our own listener must not publish it back
+        self._applying = True
         try:
-            self.server.schema.invalidate(message.get("className"))
+            self.apply(message)
         finally:
             self._applying = False
+
+    def apply(self, message: dict) -> None:
+        """Apply another process's message."""
+        raise NotImplementedError
+
+
+class SchemaSync(BusSync):
+    """Publishes this instance's schema changes and applies the other instances' ones."""
+
+    def __init__(self, server: "Server", bus: PubSub, app_id: str) -> None:
+        super().__init__(bus, channel(app_id, SCHEMA_CHANGE))
+        self.server = server
+        server.schema.listeners.append(lambda class_name: self.publish({"className": class_name}))
+
+    def apply(self, message: dict) -> None:
+        """Drop the schema cache (of one class, when named)."""
+        self.server.schema.invalidate(message.get("className"))

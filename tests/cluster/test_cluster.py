@@ -39,20 +39,25 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def _start(db: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """`serve --cluster 2` on `db`, once both workers are up."""
     port = _free_port()
-    db = tmp_path_factory.mktemp("cluster") / "c.sqlite3"
     proc = subprocess.Popen(
         [sys.executable, "-m", "parse_clone", "serve", "--port", str(port), "--mountPath", "/1", "--appId", "test",
          "--masterKey", "test", "--restAPIKey", "rest", "--databaseURI", f"sqlite:///{db}", "--no-schema",
-         "--no-cloud", "--cluster", "2", "--cacheTTL", "600000", "--liveQuery", '{"classNames": ["Job"]}'],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+         "--no-cloud", "--cluster", "2", "--cacheTTL", "600000", *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/1"
     deadline = time.monotonic() + 60
     while len(_children(proc.pid)) < 2 or not _healthy(url):
-        assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read().decode()
+        assert proc.poll() is None and time.monotonic() < deadline, "the cluster did not start"
         time.sleep(0.2)
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    proc, url = _start(tmp_path_factory.mktemp("cluster") / "c.sqlite3", "--liveQuery", '{"classNames": ["Job"]}')
     yield proc, url
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -173,17 +178,8 @@ async def test_a_dead_worker_is_replaced(cluster):
 
 
 async def test_without_live_query_the_workers_still_share_invalidations(tmp_path):
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "parse_clone", "serve", "--port", str(port), "--mountPath", "/1",
-                             "--appId", "test", "--masterKey", "test", "--restAPIKey", "rest", "--cacheTTL", "600000",
-                             "--databaseURI", f"sqlite:///{tmp_path / 'n.sqlite3'}", "--no-schema", "--no-cloud",
-                             "--cluster", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/1"
+    proc, url = _start(tmp_path / "n.sqlite3")
     try:
-        deadline = time.monotonic() + 60
-        while len(_children(proc.pid)) < 2 or not _healthy(url):
-            assert proc.poll() is None and time.monotonic() < deadline
-            await asyncio.sleep(0.2)
         status, user = await _one("POST", url + "/users", HEADERS, {"username": "cy", "password": "pw"})
         assert status == 201
         as_cy = {**HEADERS, "X-Parse-Session-Token": user["sessionToken"]}
@@ -196,15 +192,7 @@ async def test_without_live_query_the_workers_still_share_invalidations(tmp_path
 
 
 def test_sigterm_stops_every_worker(tmp_path):
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "parse_clone", "serve", "--port", str(port), "--appId", "test",
-                             "--masterKey", "test", "--databaseURI", f"sqlite:///{tmp_path / 'd.sqlite3'}",
-                             "--no-schema", "--no-cloud", "--cluster", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while len(_children(proc.pid)) < 2:
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.2)
+    proc, _ = _start(tmp_path / "d.sqlite3")
     workers = _children(proc.pid)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
