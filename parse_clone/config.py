@@ -94,6 +94,10 @@ class ServerConfig:
     mountGraphQL: bool = False
     graphQLPath: str = "/graphql"
     graphQLPublicIntrospection: bool = False  # without it, only the master/maintenance key may introspect
+    # The API playground page (http/web.py): always served at playgroundPath; mountPlayground fills in the
+    # master key there, as Parse Server's playground does, but only for clients inside masterKeyIps.
+    mountPlayground: bool = False
+    playgroundPath: str = "/playground"
 
     @property
     def mount(self) -> str:

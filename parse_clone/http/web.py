@@ -1,8 +1,13 @@
-"""The server's web surface: the app at /, /playground, /docs (+ /docs/er.svg) and /openapi.json.
+"""The server's web surface: the app at /, the playground at playgroundPath (/playground), /docs
+(+ /docs/er.svg) and /openapi.json.
 
 The app and the playground are the Vite build in parse_clone/web/static (see web/ and `make web`);
 /docs and /openapi.json are generated from the live schema on each request. Nothing here loads
 anything from outside the machine.
+
+With mountPlayground the playground page carries the master key, as Parse Server's playground does,
+but only when the page is asked for from an address inside masterKeyIps: the key is never handed to
+a client that could not use it anyway.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from ..schema_loader.er_svg import er_svg
 from ..schema_loader.live import live_document, live_schemas
 from ..schema_loader.openapi import openapi_document
 from ..web import STATIC_DIR
+from .keys import ip_allowed
 
 if TYPE_CHECKING:
     from ..core.runtime.server import Server
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-PAGES = {"/": "index.html", "/playground": "playground.html"}
 CONFIG_MARK = "<!--parse-config-->"
 NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Web app not built</title></head>
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
@@ -35,30 +40,42 @@ NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 """
 
 
-def client_config(server: "Server") -> dict[str, str | None]:
-    """What the browser code needs to reach this server (public values only)."""
+def playground_path(server: "Server") -> str:
+    """Where the playground page is served: playgroundPath with one leading and no trailing slash."""
+    return "/" + server.config.playgroundPath.strip("/")
+
+
+def client_config(server: "Server", master_key: bool = False) -> dict[str, str | None]:
+    """What the browser code needs to reach this server; the master key only when `master_key`."""
     config = server.config
-    return {"appId": config.appId, "javascriptKey": config.javascriptKey, "mountPath": config.mount or "/",
-            "graphQLPath": getattr(config, "graphQLPath", None) or "/graphql"}
+    out = {"appId": config.appId, "javascriptKey": config.javascriptKey, "mountPath": config.mount or "/",
+           "graphQLPath": "/" + config.graphQLPath.strip("/"), "playgroundPath": playground_path(server)}
+    if master_key:
+        out["masterKey"] = config.masterKey
+    return out
 
 
-def _page(server: "Server", file_name: str) -> Handler:
+def _page(server: "Server", file_name: str, playground: bool = False) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         path = STATIC_DIR / file_name
         if not path.is_file():
             return web.Response(status=503, text=NOT_BUILT.format(path=escape(str(STATIC_DIR))),
                                 content_type="text/html")
         html = path.read_text(encoding="utf-8")
-        script = f"<script>window.PARSE_CONFIG = {json.dumps(client_config(server))};</script>"
+        config = server.config
+        master = (playground and config.mountPlayground
+                  and ip_allowed(request.remote or "", config.masterKeyIps))
+        script = f"<script>window.PARSE_CONFIG = {json.dumps(client_config(server, master))};</script>"
         return web.Response(text=html.replace(CONFIG_MARK, script), content_type="text/html",
-                            headers={"Cache-Control": "no-cache"})
+                            headers={"Cache-Control": "no-store" if master else "no-cache"})
     return handle
 
 
 def _docs(server: "Server") -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         document = await live_document(server)
-        html = docs_page(document, cloud_rules(server.config.cloud), server.cloud.function_names(), server.config.mount)
+        html = docs_page(document, cloud_rules(server.config.cloud), server.cloud.function_names(),
+                         server.config.mount, playground_path(server))
         return web.Response(text=html, content_type="text/html")
     return handle
 
@@ -86,8 +103,8 @@ async def _asset(request: web.Request) -> web.StreamResponse:
 
 def add_web_routes(app: web.Application, server: "Server", wrap: Callable[[Handler], Handler]) -> None:
     """Register the pages before the API's catch-all (`wrap` lets WebSocket upgrades through to LiveQuery)."""
-    for route, file_name in PAGES.items():
-        app.router.add_route("GET", route, wrap(_page(server, file_name)))
+    app.router.add_route("GET", "/", wrap(_page(server, "index.html")))
+    app.router.add_route("GET", playground_path(server), wrap(_page(server, "playground.html", playground=True)))
     app.router.add_route("GET", "/docs", _docs(server))
     app.router.add_route("GET", "/docs/er.svg", _er(server))
     app.router.add_route("GET", "/openapi.json", _openapi(server))

@@ -77,7 +77,8 @@ def cloud_rules(folder: str | None) -> list[tuple[str, str]]:
     return out
 
 
-def docs_page(document: SchemaDocument, rules: list[tuple[str, str]], functions: list[str], mount: str) -> str:
+def docs_page(document: SchemaDocument, rules: list[tuple[str, str]], functions: list[str], mount: str,
+              playground: str = "/playground") -> str:
     """The whole /docs page as HTML (the ER diagram inline, no external resources)."""
     toc = " · ".join(f'<a href="#class-{escape(c.class_name)}">{escape(export_class_name(c.class_name))}</a>'
                      for c in document.classes)
@@ -86,7 +87,7 @@ def docs_page(document: SchemaDocument, rules: list[tuple[str, str]], functions:
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Docs · parse_clone</title>
 <style>{STYLE}</style></head><body>
-<header><strong>parse_clone docs</strong><a href="/">App</a><a href="/playground">API playground</a>
+<header><strong>parse_clone docs</strong><a href="/">App</a><a href="{escape(playground)}">API playground</a>
 <a href="/openapi.json">OpenAPI 3.1</a><a href="/docs/er.svg">ER diagram (SVG)</a></header><main>
 <p>{_inline(document.description) if document.description else ""} Generated from the live schema of this server
 (REST API at <code>{escape(mount or "/")}</code>). Classes: {toc}.</p>
@@ -99,6 +100,6 @@ def docs_page(document: SchemaDocument, rules: list[tuple[str, str]], functions:
 <p>Error codes follow Parse Server: a cloud function's validator (login required, required roles, required
 fields) answers 142 <code>Validation failed. …</code>; a rule in a hook about who may do something answers 119;
 a rule about the data 142; "No technician is available" 101.</p>
-<p>Cloud functions: {fn_html}. Try them in the <a href="/playground">playground</a>.</p>{rule_html}</section>
+<p>Cloud functions: {fn_html}. Try them in the <a href="{escape(playground)}">playground</a>.</p>{rule_html}</section>
 </main></body></html>
 """

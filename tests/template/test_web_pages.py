@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -94,7 +95,8 @@ async def test_pages_carry_the_client_config(api, tmp_path, monkeypatch):
     assert resp.status == 200
     text = await resp.text()
     assert text == ('<head><script>window.PARSE_CONFIG = {"appId": "test", "javascriptKey": "test", '
-                    '"mountPath": "/1", "graphQLPath": "/graphql"};</script></head>app')
+                    '"mountPath": "/1", "graphQLPath": "/graphql", "playgroundPath": "/playground"};'
+                    '</script></head>app')
     assert (await api.client.get("/assets/a.js")).status == 200
     assert (await api.client.get("/assets/../index.html")).status == 404
     assert (await api.client.get("/assets/missing.js")).status == 404
@@ -103,3 +105,50 @@ async def test_pages_carry_the_client_config(api, tmp_path, monkeypatch):
 @pytest.mark.parametrize("path", ["/1/health"])
 async def test_the_api_still_answers_beside_the_pages(api, path):
     assert (await api.client.get(path)).status == 200
+
+
+def _fake_build(tmp_path, monkeypatch) -> None:
+    for name in ("index.html", "playground.html"):
+        (tmp_path / name).write_text(f"<head><!--parse-config--></head>{name}", encoding="utf-8")
+    monkeypatch.setattr(web_routes, "STATIC_DIR", tmp_path)
+
+
+async def _page_config(api, path: str) -> tuple[int, dict | None, str]:
+    resp = await api.client.get(path)
+    text = await resp.text()
+    if resp.status != 200:
+        return resp.status, None, text
+    start = text.index("window.PARSE_CONFIG = ") + len("window.PARSE_CONFIG = ")
+    return resp.status, json.loads(text[start:text.index(";</script>")]), resp.headers["Cache-Control"]
+
+
+async def test_playground_has_no_master_key_without_mount_playground(api, tmp_path, monkeypatch):
+    _fake_build(tmp_path, monkeypatch)
+    status, config, cache = await _page_config(api, "/playground")
+    assert status == 200 and "masterKey" not in config and cache == "no-cache"
+
+
+@pytest.mark.parametrize("template_config", [{"mountPlayground": True}])
+async def test_mount_playground_fills_in_the_master_key_for_allowed_ips(api, tmp_path, monkeypatch):
+    _fake_build(tmp_path, monkeypatch)
+    status, config, cache = await _page_config(api, "/playground")  # the test client is 127.0.0.1
+    assert status == 200 and config["masterKey"] == "test" and cache == "no-store"
+    status, config, _ = await _page_config(api, "/")  # the app page never carries it
+    assert status == 200 and "masterKey" not in config
+
+
+@pytest.mark.parametrize("template_config", [{"mountPlayground": True, "masterKeyIps": ["10.1.2.0/24"]}])
+async def test_mount_playground_keeps_the_master_key_from_other_ips(api, tmp_path, monkeypatch):
+    _fake_build(tmp_path, monkeypatch)
+    status, config, cache = await _page_config(api, "/playground")
+    assert status == 200 and "masterKey" not in config and cache == "no-cache"
+
+
+@pytest.mark.parametrize("template_config", [{"playgroundPath": "tools/api/"}])
+async def test_playground_path_moves_the_page_and_the_links(api, tmp_path, monkeypatch):
+    _fake_build(tmp_path, monkeypatch)
+    status, config, _ = await _page_config(api, "/tools/api")
+    assert status == 200 and config["playgroundPath"] == "/tools/api"
+    assert (await api.client.get("/playground")).status == 404
+    html = await (await api.client.get("/docs")).text()
+    assert 'href="/tools/api"' in html and 'href="/playground"' not in html

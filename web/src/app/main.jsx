@@ -1,7 +1,7 @@
 // The Home Health Aide app: log in, then the pages of the user's role.
 import { render } from 'preact';
 import { useEffect, useState, useCallback } from 'preact/hooks';
-import Parse, { describeError } from '../shared/parse.js';
+import Parse, { config, describeError } from '../shared/parse.js';
 import '../shared/style.css';
 import { Board, Technicians, Parts, Logs } from './dispatch.jsx';
 import { MyRoute } from './technician.jsx';
@@ -43,7 +43,7 @@ function Login({ onIn, notify }) {
           <button type="button" class="secondary" onClick={() => setMode(mode === 'login' ? 'signup' : 'login')}>
             {mode === 'login' ? 'Create an account' : 'I have an account'}</button></p>
       </form>
-      <p class="muted">Also here: <a href="/playground">API playground</a> · <a href="/docs">Docs</a></p>
+      <p class="muted">Also here: <a href={config.playgroundPath}>API playground</a> · <a href="/docs">Docs</a></p>
     </div>
   );
 }
@@ -77,7 +77,7 @@ function App() {
         <strong>Home Health Aide</strong>
         {user && pages.map(([key, title]) => (
           <a href={`#${key}`} class={key === current ? 'active' : ''} onClick={(e) => { e.preventDefault(); setPage(key); }}>{title}</a>))}
-        <a href="/playground">Playground</a><a href="/docs">Docs</a>
+        <a href={config.playgroundPath}>Playground</a><a href="/docs">Docs</a>
         {user && <span class="who">{user.get('username')} ({role || 'no role'}) <button class="link" onClick={logOut}>Log out</button></span>}
       </header>
       <main>

@@ -60,7 +60,7 @@ function typeName(s) {
 
 function Playground() {
   const current = Parse.User.current();
-  const [keys, setKeys] = useState({ appId: config.appId, sessionToken: current ? current.getSessionToken() : '', masterKey: '', javascriptKey: config.javascriptKey || '' });
+  const [keys, setKeys] = useState({ appId: config.appId, sessionToken: current ? current.getSessionToken() : '', masterKey: config.masterKey || '', javascriptKey: config.javascriptKey || '' });
   const [req, setReq] = useState({ method: 'GET', path: '/classes/Job', where: '', order: '', limit: '10', include: '', keys: '', body: '' });
   const [resp, setResp] = useState(null);
   const [doc, setDoc] = useState(null);

@@ -1,7 +1,7 @@
 // The Parse JS SDK pointed at the server that served this page.
 import Parse from 'parse/dist/parse.min.js';
 
-const config = window.PARSE_CONFIG || { appId: 'myAppId', mountPath: '/parse', graphQLPath: '/graphql' };
+const config = window.PARSE_CONFIG || { appId: 'myAppId', mountPath: '/parse', graphQLPath: '/graphql', playgroundPath: '/playground' };
 export const mount = config.mountPath === '/' ? '' : config.mountPath;
 export const serverURL = `${location.origin}${mount}`;
 
