@@ -90,6 +90,10 @@ class ServerConfig:
     accountLockout: dict[str, Any] | None = None  # {duration (minutes), threshold, unlockOnPasswordReset}
     passwordPolicy: dict[str, Any] | None = None
     extendSessionOnUse: bool = False
+    # Fields hidden from other users, per class and entity; _User's email for "*" is always merged in
+    # (core/permissions/protected.py server_protected_fields). userSensitiveFields: the deprecated form.
+    protectedFields: dict[str, Any] | None = None
+    userSensitiveFields: list[str] | None = None
     # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
     mountGraphQL: bool = False
     graphQLPath: str = "/graphql"

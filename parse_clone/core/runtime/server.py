@@ -13,6 +13,7 @@ from ...files.base import FilesAdapter
 from ...storage.base import DuplicateValueError, StorageAdapter
 from .events import WriteEvents
 from ..schema.controller import SchemaController
+from ..schema.protected_option import server_protected_fields
 from ...files.names import file_location
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ class Server:
 
     def __post_init__(self) -> None:
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
-                                       protected_fields={"_User": {"*": ["email"]}})
+                                       protected_fields=server_protected_fields(
+                                           self.config.protectedFields, self.config.userSensitiveFields))
 
     def file_url(self, name: str) -> str:
         """The public url of a stored file."""
