@@ -93,6 +93,8 @@ class ServerConfig:
     # Fields hidden from other users, per class and entity; _User's email for "*" is always merged in
     # (core/permissions/protected.py server_protected_fields). userSensitiveFields: the deprecated form.
     protectedFields: dict[str, Any] | None = None
+    convertEmailToLowercase: bool = False  # a _User's email / username is stored lowercased (core/write)
+    convertUsernameToLowercase: bool = False
     userSensitiveFields: list[str] | None = None
     # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
     mountGraphQL: bool = False

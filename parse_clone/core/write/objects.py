@@ -230,6 +230,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
             continue
         _assign_path(stored, key, v)
     stored.update({k: v for k, v in (internal or {}).items() if k != "objectId"})
+    _lowercase_user_names(cfg, class_name, stored)
     try:
         await server.storage.create_object(class_name, schema, stored)
     except DuplicateValueError as e:
@@ -352,6 +353,7 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
             continue
         change[key] = value
     change.update(internal or {})
+    _lowercase_user_names(server.config, class_name, change)
     if restrictions:
         where = {"$and": [where, *restrictions]}
     original = hooked.original if hooked is not None else await _fetch_original(server, class_name, schema, object_id)
@@ -430,3 +432,12 @@ async def _fetch_original(server: Server, class_name: str, schema: ClassSchema,
         return None
     found = await server.storage.find(class_name, schema, {"objectId": object_id}, FindOptions(limit=1))
     return found[0] if found else None
+
+
+def _lowercase_user_names(config: Any, class_name: str, values: dict[str, Any]) -> None:
+    """convertEmailToLowercase / convertUsernameToLowercase: a _User's email / username is stored lowercased."""
+    if class_name != "_User":
+        return
+    for key, on in (("email", config.convertEmailToLowercase), ("username", config.convertUsernameToLowercase)):
+        if on and isinstance(values.get(key), str):
+            values[key] = values[key].lower()
