@@ -93,6 +93,7 @@ class ServerConfig:
     # Fields hidden from other users, per class and entity; _User's email for "*" is always merged in
     # (core/permissions/protected.py server_protected_fields). userSensitiveFields: the deprecated form.
     protectedFields: dict[str, Any] | None = None
+    requestKeywordDenylist: list[dict[str, Any]] | None = None  # None: Parse's default (language/denylist.py)
     convertEmailToLowercase: bool = False  # a _User's email / username is stored lowercased (core/write)
     convertUsernameToLowercase: bool = False
     userSensitiveFields: list[str] | None = None

@@ -99,7 +99,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('readOnlyMasterKeyIps', 'PARSE_SERVER_READ_ONLY_MASTER_KEY_IPS', 'array', ['0.0.0.0/0', '::0'], NOT_IMPLEMENTED, 'read only master key ips.'),
     Option('requestComplexity', 'PARSE_SERVER_REQUEST_COMPLEXITY', 'object', {}, NOT_IMPLEMENTED, 'request complexity.'),
     Option('requestContextMiddleware', 'PARSE_SERVER_REQUEST_CONTEXT_MIDDLEWARE', 'string', None, NOT_IMPLEMENTED, 'request context middleware.'),
-    Option('requestKeywordDenylist', 'PARSE_SERVER_REQUEST_KEYWORD_DENYLIST', 'array', [{'key': '_bsontype', 'value': 'Code'}, {'key': 'constructor'}, {'key': '__proto__'}], NOT_IMPLEMENTED, 'Keys or values refused anywhere in request data.'),
+    Option('requestKeywordDenylist', 'PARSE_SERVER_REQUEST_KEYWORD_DENYLIST', 'array', [{'key': '_bsontype', 'value': 'Code'}, {'key': 'constructor'}, {'key': '__proto__'}], IMPLEMENTED, 'Keys or values refused anywhere in request data.'),
     Option('restAPIKey', 'PARSE_SERVER_REST_API_KEY', 'string', None, IMPLEMENTED, 'Key of REST clients (X-Parse-REST-API-Key).'),
     Option('revokeSessionOnPasswordReset', 'PARSE_SERVER_REVOKE_SESSION_ON_PASSWORD_RESET', 'boolean', True, IMPLEMENTED, "Delete the user's other sessions when the password is reset."),
     Option('routeAllowList', 'PARSE_SERVER_ROUTE_ALLOW_LIST', 'array', None, NOT_IMPLEMENTED, 'route allow list.'),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ...config import ServerConfig
 from ...files.base import FileOptions, FilesAdapter, StoredFile
 from ..runtime.auth import Auth
-from ...language.denylist import check_prohibited_keywords
+from ...language.denylist import check_prohibited_keywords, compile_denylist
 from ...errors import ParseError, Unauthorized
 from ...files.names import ExtensionRule, check_extension, check_file_name, is_stored_name, stored_name, type_for_name
 
@@ -138,7 +138,7 @@ async def save_file(server: Server, auth: Auth, upload: FileUpload) -> SavedFile
     if not (auth.is_master or auth.is_maintenance):
         check_extension(rules.extensions, upload.filename, upload.content_type)
     for value in (upload.metadata, upload.tags):
-        _check_prohibited(value)
+        check_prohibited_keywords(value, compile_denylist(server.config.requestKeywordDenylist))
     chunks = await _non_empty(upload.chunks)
     event = FileEvent("before_save_file", upload.filename, None, auth, upload.content_type,
                       upload.metadata, upload.tags, upload.size)
@@ -184,10 +184,6 @@ async def _store(server: Server, name: str, chunks: AsyncIterator[bytes], option
     except Exception:
         log.exception("storing file %s failed", name)
         raise ParseError(ParseError.FILE_SAVE_ERROR, f"Could not store file: {requested}.") from None
-
-
-def _check_prohibited(value: Any) -> None:
-    check_prohibited_keywords(value)  # Parse's request keyword denylist, same as for object writes
 
 
 async def run_file_trigger(server: Server, event: FileEvent, error_code: int) -> FileEvent:

@@ -14,6 +14,7 @@ from ...storage.base import DuplicateValueError, StorageAdapter
 from .events import WriteEvents
 from ..schema.controller import SchemaController
 from ..schema.protected_option import server_protected_fields
+from ...language.denylist import compile_denylist
 from ...files.names import file_location
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class Server:
     data_source: Callable[["Server", "Auth"], DataSource] | None = None
 
     def __post_init__(self) -> None:
+        compile_denylist(self.config.requestKeywordDenylist)  # a malformed option stops the start here
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
                                        protected_fields=server_protected_fields(
                                            self.config.protectedFields, self.config.userSensitiveFields))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...language.denylist import check_prohibited_keywords
+from ...language.denylist import check_prohibited_keywords, compile_denylist
 from ...errors import ParseError
 from ...language.transform import encode_value
 
@@ -54,7 +54,7 @@ async def update(server: Any, params: Any, master_key_only: Any) -> None:
         raise ParseError(ParseError.INVALID_JSON, "params must be an object")
     if master_key_only is not None and not isinstance(master_key_only, dict):
         raise ParseError(ParseError.INVALID_JSON, "masterKeyOnly must be an object")
-    check_prohibited_keywords(params)
+    check_prohibited_keywords(params, compile_denylist(server.config.requestKeywordDenylist))
     stored = await server.storage.get_config()
     current = dict(stored.get("params") or {})
     flags = dict(stored.get("masterKeyOnly") or {})

@@ -8,7 +8,7 @@ from typing import Any
 from ...storage.base import ClassSchema, DuplicateValueError, FindOptions
 from ..hooks import triggers
 from ..runtime.auth import Auth
-from ...language.denylist import check_prohibited_keywords
+from ...language.denylist import check_prohibited_keywords, compile_denylist
 from ...errors import ParseError
 from ..runtime.events import WriteEvent
 from ..permissions.acl import check_clp, enforce_role_security, pointer_permission_where
@@ -32,8 +32,6 @@ class WriteResult:
     stored: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_prohibited(value: Any) -> None:
-    check_prohibited_keywords(value)
 
 
 def _check_op(name: str, op: dict[str, Any]) -> None:
@@ -65,11 +63,12 @@ def _check_op(name: str, op: dict[str, Any]) -> None:
 
 
 def _split_body(class_name: str, body: dict[str, Any], is_create: bool, auth: Auth,
-                custom_ids: bool) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+                config: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """Validated data (values encoded, ops checked) and the relation ops, per field."""
     if not isinstance(body, dict):
         raise ParseError(ParseError.INVALID_JSON, "This is not a valid object")
-    _check_prohibited(body)
+    check_prohibited_keywords(body, compile_denylist(config.requestKeywordDenylist))
+    custom_ids: bool = config.allowCustomObjectId
     data: dict[str, Any] = {}
     relations: dict[str, list[dict[str, Any]]] = {}
     for key, value in body.items():
@@ -195,7 +194,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     """
     enforce_role_security("create", class_name, auth)
     cfg = server.config
-    data, relations = _split_body(class_name, body, True, auth, cfg.allowCustomObjectId)
+    data, relations = _split_body(class_name, body, True, auth, cfg)
     can_create_class = auth.is_master or auth.is_maintenance or cfg.allowClientClassCreation
     schema = await server.schema.enforce_class(class_name, can_create_class)
     clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
@@ -203,7 +202,7 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     hooked = await triggers.prepare_save(server, auth, class_name, schema, body, None)
     if hooked is not None:  # before_save may have changed what is written
         body = hooked.body
-        data, relations = _split_body(class_name, body, True, auth, cfg.allowCustomObjectId)
+        data, relations = _split_body(class_name, body, True, auth, cfg)
     can_add = auth.bypasses_permissions or check_clp_quiet(clp, class_name, auth, "addField")
     if not can_add and _adds_fields(schema, data, relations):
         # Parse judges addField before it checks the written values' types.
@@ -316,7 +315,7 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     `internal` as for `create` (internal values may be update ops such as Delete).
     """
     enforce_role_security("update", class_name, auth)
-    data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
+    data, relations = _split_body(class_name, body, False, auth, server.config)
     schema = await _existing_schema(server, auth, class_name)
     where: dict[str, Any] = {"objectId": object_id}
     restrictions: list[dict[str, Any]] = []
@@ -330,7 +329,7 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
                                          {"$and": [where, *restrictions]} if restrictions else where)
     if hooked is not None:  # before_save may have changed what is written
         body = hooked.body
-        data, relations = _split_body(class_name, body, False, auth, server.config.allowCustomObjectId)
+        data, relations = _split_body(class_name, body, False, auth, server.config)
     if not auth.bypasses_permissions and _adds_fields(schema, data, relations):
         # addField granted through pointerFields limits the update to objects pointing at the user.
         restriction = _pointer_restriction(clp, class_name, auth, schema, "addField", action="update")
