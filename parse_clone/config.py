@@ -7,6 +7,7 @@ A new option is one field here plus its row in options_table.py flipped to IMPLE
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -21,6 +22,7 @@ class ServerConfig:
     appId: str = "myAppId"
     masterKey: str = "myMasterKey"
     readOnlyMasterKey: str | None = None
+    readOnlyMasterKeyIps: list[str] = field(default_factory=lambda: ["0.0.0.0/0", "::0"])  # Parse's default: any
     enableSanitizedErrorResponse: bool = True  # permission/key errors reach clients as "Permission denied"
     maintenanceKey: str | None = None
     restAPIKey: str | None = None
@@ -124,6 +126,22 @@ class ServerConfig:
 
 
 _SIZE_UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+
+
+IP_OPTIONS = ("masterKeyIps", "maintenanceKeyIps", "readOnlyMasterKeyIps")
+
+
+def check_ip_options(config: ServerConfig) -> None:
+    """Parse Server's start-up check of the *KeyIps options: every entry an address or CIDR range."""
+    from .option_spec import ConfigError
+
+    for name in IP_OPTIONS:
+        for entry in getattr(config, name) or []:
+            try:
+                ipaddress.ip_network(str(entry), strict=False)
+            except ValueError:
+                raise ConfigError(f'The Parse Server option "{name}" contains an invalid IP address '
+                                  f'"{str(entry).split("/")[0]}".') from None
 
 
 def parse_size(text: str | int) -> int:

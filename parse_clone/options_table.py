@@ -96,7 +96,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('query', 'PARSE_SERVER_QUERY', 'object', {}, NOT_IMPLEMENTED, 'query.'),
     Option('rateLimit', 'PARSE_SERVER_RATE_LIMIT', 'array', [], NOT_IMPLEMENTED, 'Limits on how often requests may be made, per path.'),
     Option('readOnlyMasterKey', 'PARSE_SERVER_READ_ONLY_MASTER_KEY', 'string', None, IMPLEMENTED, 'A master key that may read everything and write nothing.'),
-    Option('readOnlyMasterKeyIps', 'PARSE_SERVER_READ_ONLY_MASTER_KEY_IPS', 'array', ['0.0.0.0/0', '::0'], NOT_IMPLEMENTED, 'read only master key ips.'),
+    Option('readOnlyMasterKeyIps', 'PARSE_SERVER_READ_ONLY_MASTER_KEY_IPS', 'array', ['0.0.0.0/0', '::0'], IMPLEMENTED, 'Networks allowed to use the read-only master key (addresses or CIDR ranges).'),
     Option('requestComplexity', 'PARSE_SERVER_REQUEST_COMPLEXITY', 'object', {}, NOT_IMPLEMENTED, 'request complexity.'),
     Option('requestContextMiddleware', 'PARSE_SERVER_REQUEST_CONTEXT_MIDDLEWARE', 'string', None, NOT_IMPLEMENTED, 'request context middleware.'),
     Option('requestKeywordDenylist', 'PARSE_SERVER_REQUEST_KEYWORD_DENYLIST', 'array', [{'key': '_bsontype', 'value': 'Code'}, {'key': 'constructor'}, {'key': '__proto__'}], IMPLEMENTED, 'Keys or values refused anywhere in request data.'),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from functools import lru_cache
 
 from ..config import ServerConfig
 from ..core.runtime.auth import Auth
 from ..errors import Unauthorized
 from .request import ClientInfo
+
+log = logging.getLogger("parse_clone.keys")
 
 
 @lru_cache(maxsize=64)
@@ -48,9 +51,15 @@ def key_auth(config: ServerConfig, info: ClientInfo) -> Auth:
         raise Unauthorized()
     if info.master_key is not None and info.master_key == config.masterKey:
         if not ip_allowed(info.ip, config.masterKeyIps):
+            log.error("Request using master key rejected as the request IP address '%s' is not set in Parse "
+                      "Server option 'masterKeyIps'.", info.ip)
             raise Unauthorized()
         return Auth(is_master=True, installation_id=info.installation_id)
     if config.readOnlyMasterKey and info.master_key == config.readOnlyMasterKey:
+        if not ip_allowed(info.ip, config.readOnlyMasterKeyIps):
+            log.error("Request using read-only master key rejected as the request IP address '%s' is not set "
+                      "in Parse Server option 'readOnlyMasterKeyIps'.", info.ip)
+            raise Unauthorized()
         return Auth(is_master=True, is_read_only=True, installation_id=info.installation_id)
     if info.master_key is not None and info.master_key != config.masterKey:
         pass  # a wrong master key is simply not master; client keys decide below

@@ -270,6 +270,33 @@ async def test_master_key_ips_accept_ranges(api):
     assert status == 200
 
 
+@pytest.mark.parametrize("config_overrides", [{"readOnlyMasterKey": "ro", "readOnlyMasterKeyIps": ["10.0.0.1"]}])
+async def test_read_only_master_key_from_outside_its_ips_is_403(api):
+    resp = await api.client.get("/1/schemas", headers=api.headers(**{"X-Parse-Master-Key": "ro"}))
+    assert (resp.status, await resp.json()) == (403, {"error": "unauthorized"})
+
+
+@pytest.mark.parametrize("config_overrides", [{"readOnlyMasterKey": "ro"}])
+async def test_read_only_master_key_from_any_ip_by_default(api):
+    resp = await api.client.get("/1/schemas", headers=api.headers(**{"X-Parse-Master-Key": "ro"}))
+    assert resp.status == 200
+    resp = await api.client.post("/1/classes/Doc", json={"x": 1}, headers=api.headers(**{"X-Parse-Master-Key": "ro"}))
+    assert resp.status == 400 and (await resp.json())["code"] == 119
+
+
+@pytest.mark.parametrize("name", ["masterKeyIps", "maintenanceKeyIps", "readOnlyMasterKeyIps"])
+@pytest.mark.parametrize("bad, shown", [("1.2.3", "1.2.3"), ("10.0.0.0/99", "10.0.0.0"), ("localhost", "localhost")])
+def test_an_invalid_ip_option_stops_the_start(name, bad, shown):
+    from parse_clone.config import ServerConfig, check_ip_options
+    from parse_clone.option_spec import ConfigError
+
+    config = ServerConfig()
+    setattr(config, name, ["127.0.0.1", bad])
+    with pytest.raises(ConfigError) as e:
+        check_ip_options(config)
+    assert str(e.value) == f'The Parse Server option "{name}" contains an invalid IP address "{shown}".'
+
+
 # ----- routing -----
 async def test_unknown_route_is_404(api):
     resp = await api.client.get("/1/nothing/here", headers=api.headers())
