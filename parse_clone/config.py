@@ -22,6 +22,7 @@ class ServerConfig:
     appId: str = "myAppId"
     masterKey: str = "myMasterKey"
     readOnlyMasterKey: str | None = None
+    trustProxy: Any = None  # Express's `trust proxy` values (trust_proxy.py): true, hops, addresses, names
     readOnlyMasterKeyIps: list[str] = field(default_factory=lambda: ["0.0.0.0/0", "::0"])  # Parse's default: any
     enableSanitizedErrorResponse: bool = True  # permission/key errors reach clients as "Permission denied"
     maintenanceKey: str | None = None

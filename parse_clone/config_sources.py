@@ -43,7 +43,8 @@ DEPRECATED_ENV: dict[str, str] = {
     "PARSE_SERVER_VERBOSE": "verbose",
 }
 # Where this server accepts more than Parse Server's type (a read_value kind; "any": unchecked).
-ACCEPTS: dict[str, str] = {"schema": "string|object", "schema.definitions": "any", "auth.*.enabled": "boolean"}
+ACCEPTS: dict[str, str] = {"schema": "string|object", "schema.definitions": "any", "auth.*.enabled": "boolean",
+                           "trustProxy": "json"}
 
 
 def kind_of(option: Option) -> str:

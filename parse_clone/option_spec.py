@@ -25,6 +25,7 @@ EXPECTED = {  # type -> what the error message says was expected
     "number|string": "a number or a string", "function": "a function (Python configuration only)",
     "boolean|function": "a boolean (true or false)", "string|function": "a string",
     "string|object": "a file path or a JSON object",
+    "json": "a JSON value",
 }
 
 
@@ -167,6 +168,8 @@ def read_value(option: Option, value: Any, kind: str | None = None) -> Any:
             except ConfigError:
                 return value
         return _number(option, value)
+    if kind == "json":  # Parse Server's objectParser: text is JSON-parsed, any other value taken as given
+        return _json(option, value, kind) if isinstance(value, str) else value
     if kind in ("function", "string|function"):
         if callable(value) or (kind == "string|function" and isinstance(value, str)):
             return value

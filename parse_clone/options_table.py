@@ -112,7 +112,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('sessionLength', 'PARSE_SERVER_SESSION_LENGTH', 'number', 31536000, IMPLEMENTED, 'Seconds a session lasts.'),
     Option('silent', 'SILENT', 'boolean', None, NOT_IMPLEMENTED, 'Log nothing.'),
     Option('startLiveQueryServer', 'PARSE_SERVER_START_LIVE_QUERY_SERVER', 'boolean', None, IMPLEMENTED, 'Run the LiveQuery WebSocket server in this process.'),
-    Option('trustProxy', 'PARSE_SERVER_TRUST_PROXY', 'object', [], NOT_IMPLEMENTED, "Which proxies' X-Forwarded-* headers are trusted."),
+    Option('trustProxy', 'PARSE_SERVER_TRUST_PROXY', 'object', [], IMPLEMENTED, "Which proxies' X-Forwarded-* headers are trusted."),
     Option('userSensitiveFields', 'PARSE_SERVER_USER_SENSITIVE_FIELDS', 'array', None, IMPLEMENTED, 'User fields hidden from other users (superseded by protectedFields).'),
     Option('verbose', 'VERBOSE', 'boolean', None, IMPLEMENTED, 'Log everything (the debug level).'),
     Option('verifyServerUrl', 'PARSE_SERVER_VERIFY_SERVER_URL', 'boolean', True, NOT_IMPLEMENTED, 'verify server url.'),

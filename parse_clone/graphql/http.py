@@ -15,6 +15,7 @@ from ..errors import ParseError, Unauthorized
 from ..http.pipeline import cors_headers, error_reply, json_response
 from ..http.request import ParseRequest, client_info_from_headers
 from ..http.sanitize import client_message
+from ..trust_proxy import request_ip
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
 from .introspection import asks_for_schema, redact_errors, refusal
@@ -110,7 +111,7 @@ class GraphQLEndpoint:
         if request.method not in ("GET", "POST"):
             return json_response({"errors": [{"message": "GraphQL only supports GET and POST requests."}]},
                                  405, {**cors, "Allow": "GET, POST"})
-        info = client_info_from_headers(request.headers, request.remote or "")
+        info = client_info_from_headers(request.headers, request_ip(request, self.server.extras.get("trust_proxy")))
         preq = ParseRequest(request.method, "/graphql", {}, {}, info, dict(request.headers),
                             mount_prefix=self.server.config.mount)
         try:

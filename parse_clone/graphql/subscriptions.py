@@ -21,6 +21,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from ..errors import ParseError, Unauthorized
 from ..http.request import ParseRequest, client_info_from_headers
 from ..livequery.client import Client
+from ..trust_proxy import request_ip
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
 from .introspection import redact_errors
@@ -131,7 +132,8 @@ class _Connection:
         """Authenticate as a REST request with these keys would, then connect to LiveQuery."""
         keys = {str(k).lower(): str(v) for k, v in (payload or {}).items() if v is not None} \
             if isinstance(payload, dict) else {}
-        info = client_info_from_headers(keys, self.request.remote or "")
+        ip = request_ip(self.request, self.endpoint.server.extras.get("trust_proxy"))
+        info = client_info_from_headers(keys, ip)
         self.preq = ParseRequest("GET", "/graphql", {}, {}, info, keys, mount_prefix=self.endpoint.server.config.mount)
         try:
             self.preq.auth = await self.endpoint.server.extras["pipeline"].authenticate(self.preq)
@@ -139,7 +141,7 @@ class _Connection:
             await self.ws.close(code=4403, message=b"Forbidden")
             return
         queue = self.live.options.send_queue_size
-        self.client = Client(_Bridge(self), self.request.remote or "", queue)  # type: ignore[arg-type]
+        self.client = Client(_Bridge(self), ip, queue)  # type: ignore[arg-type]
         self.connected = asyncio.get_running_loop().create_future()
         connect = {"op": "connect", **{name: keys[h] for h, name in _CONNECT_KEYS.items() if h in keys}}
         await self.live_frame(connect)

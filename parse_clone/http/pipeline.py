@@ -14,6 +14,7 @@ from aiohttp import web
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
+from ..trust_proxy import request_ip
 from .keys import key_auth
 from .idempotency import ensure_idempotency
 from .sanitize import client_message
@@ -106,7 +107,7 @@ class Pipeline:
     async def _handle(self, request: web.Request) -> Reply:
         path = request.path[len(self.mount):] if self.mount else request.path
         path = _SLASHES.sub("/", path or "/")  # SDKs may send "/1//hooks/..." (Express routes it)
-        ip = request.remote or ""
+        ip = request_ip(request, self.server.extras.get("trust_proxy"))  # trustProxy applied
         info = client_info_from_headers(request.headers, ip)
         matched_raw = self.router.match(request.method, path)
         if matched_raw and matched_raw[0].stream and info.app_id is not None:

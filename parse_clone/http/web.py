@@ -23,6 +23,7 @@ from ..schema_loader.er_svg import er_svg
 from ..schema_loader.live import live_document, live_schemas
 from ..schema_loader.openapi import openapi_document
 from ..web import STATIC_DIR
+from ..trust_proxy import request_ip
 from .keys import ip_allowed
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _page(server: "Server", file_name: str, playground: bool = False) -> Handler
         html = path.read_text(encoding="utf-8")
         config = server.config
         master = (playground and config.mountPlayground
-                  and ip_allowed(request.remote or "", config.masterKeyIps))
+                  and ip_allowed(request_ip(request, server.extras.get("trust_proxy")), config.masterKeyIps))
         script = f"<script>window.PARSE_CONFIG = {json.dumps(client_config(server, master))};</script>"
         return web.Response(text=html.replace(CONFIG_MARK, script), content_type="text/html",
                             headers={"Cache-Control": "no-store" if master else "no-cache"})

@@ -26,6 +26,7 @@ from ..core.runtime.auth import Auth
 from ..core.auth.cache import role_cache
 from ..errors import ParseError
 from ..language.values import pointer_json
+from ..trust_proxy import request_ip
 from . import protocol
 from .bus import AFTER_DELETE, AFTER_SAVE, CLEAR_CACHE, PubSub, channel
 from .client import Client
@@ -139,7 +140,8 @@ class LiveQueryServer:
         ws = web.WebSocketResponse(heartbeat=self.options.websocket_timeout, compress=False,
                                    max_msg_size=MAX_MESSAGE_BYTES)
         await ws.prepare(request)
-        client = Client(ws, request.remote or "", self.options.send_queue_size, request.transport)
+        ip = request_ip(request, self.server.extras.get("trust_proxy"))
+        client = Client(ws, ip, self.options.send_queue_size, request.transport)
         client.on_drop = self._forget
         self._sockets.add(client)
         try:

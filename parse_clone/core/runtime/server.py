@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...cloud.data import DataSource
 from ...cloud.registry import Cloud
 from ...config import ServerConfig, check_ip_options
+from ...trust_proxy import trust_from_option
 from ...files.base import FilesAdapter
 from ...storage.base import DuplicateValueError, StorageAdapter
 from .events import WriteEvents
@@ -40,6 +41,7 @@ class Server:
     def __post_init__(self) -> None:
         compile_denylist(self.config.requestKeywordDenylist)  # a malformed option stops the start here
         check_ip_options(self.config)
+        self.extras["trust_proxy"] = trust_from_option(self.config.trustProxy)
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
                                        protected_fields=server_protected_fields(
                                            self.config.protectedFields, self.config.userSensitiveFields))
