@@ -97,6 +97,7 @@ class ServerConfig:
     # (core/permissions/protected.py server_protected_fields). userSensitiveFields: the deprecated form.
     protectedFields: dict[str, Any] | None = None
     requestKeywordDenylist: list[dict[str, Any]] | None = None  # None: Parse's default (language/denylist.py)
+    emailVerifySuccessOnInvalidEmail: bool = True  # /verificationEmailRequest never tells who has an account
     convertEmailToLowercase: bool = False  # a _User's email / username is stored lowercased (core/write)
     convertUsernameToLowercase: bool = False
     userSensitiveFields: list[str] | None = None

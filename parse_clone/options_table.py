@@ -36,7 +36,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('directAccess', 'PARSE_SERVER_DIRECT_ACCESS', 'boolean', True, NOT_IMPLEMENTED, 'Let cloud code call the server in-process instead of over HTTP.'),
     Option('dotNetKey', 'PARSE_SERVER_DOT_NET_KEY', 'string', None, IMPLEMENTED, 'Client key of the .NET SDK (X-Parse-Windows-Key).'),
     Option('emailAdapter', 'PARSE_SERVER_EMAIL_ADAPTER', 'module|object', None, IMPLEMENTED, 'How account emails are sent: a module name or {module, options}.'),
-    Option('emailVerifySuccessOnInvalidEmail', 'PARSE_SERVER_EMAIL_VERIFY_SUCCESS_ON_INVALID_EMAIL', 'boolean', True, NOT_IMPLEMENTED, 'email verify success on invalid email.'),
+    Option('emailVerifySuccessOnInvalidEmail', 'PARSE_SERVER_EMAIL_VERIFY_SUCCESS_ON_INVALID_EMAIL', 'boolean', True, IMPLEMENTED, 'A verification-email request for an unknown or verified email still answers success.'),
     Option('emailVerifyTokenReuseIfValid', 'PARSE_SERVER_EMAIL_VERIFY_TOKEN_REUSE_IF_VALID', 'boolean', False, IMPLEMENTED, 'Send the same verification token again while it is still valid.'),
     Option('emailVerifyTokenValidityDuration', 'PARSE_SERVER_EMAIL_VERIFY_TOKEN_VALIDITY_DURATION', 'number', None, IMPLEMENTED, 'Seconds an email verification link stays valid.'),
     Option('enableAnonymousUsers', 'PARSE_SERVER_ENABLE_ANON_USERS', 'boolean', True, IMPLEMENTED, 'Allow anonymous users (authData.anonymous).'),

@@ -60,3 +60,17 @@ async def test_own_pages_with_translations_and_placeholders(mail_api, smtp):
         outside = URL(mail_api.server.config.publicServerURL + "/apps/%2e%2e/strings.json", encoded=True)
         async with http.get(outside) as resp:  # nothing outside pagesPath is served
             assert (resp.status, await resp.text()) == (404, "Not found.")
+
+
+@pytest.mark.parametrize("quiet, page", [(True, "email_verification_send_success.html"),
+                                         (False, "email_verification_send_fail.html")])
+@pytest.mark.parametrize("account_overrides", [{"pages": {"enableRouter": True}}])
+async def test_resend_for_an_unknown_user_follows_email_verify_success_on_invalid_email(
+        mail_api, smtp, account_overrides, quiet, page):
+    mail_api.server.config.emailVerifySuccessOnInvalidEmail = quiet
+    url = mail_api.server.config.publicServerURL + "/apps/test/resend_verification_email"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, data={"username": "nobody"}, allow_redirects=False) as resp:
+            assert resp.status == 303
+            assert resp.headers["Location"].split("?")[0] == f"{mail_api.server.config.publicServerURL}/apps/{page}"
+    assert smtp[0].messages == []

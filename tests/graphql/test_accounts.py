@@ -84,8 +84,12 @@ async def test_reset_password_and_confirm(gql, api):
 
 
 async def test_send_verification_email(gql):
+    assert await gql.data('mutation { sendVerificationEmail(input: {email: "x@y.z"}) { ok } }') == {
+        "sendVerificationEmail": {"ok": True}}  # emailVerifySuccessOnInvalidEmail: Parse 9's default
+    gql.api.server.config.emailVerifySuccessOnInvalidEmail = False
     out = await gql('mutation { sendVerificationEmail(input: {email: "x@y.z"}) { ok } }')
     assert only_error(out) == (205, "No user found with email x@y.z")
+    gql.api.server.config.emailVerifySuccessOnInvalidEmail = True
     await gql.data('mutation { signUp(input: {fields: {username: "cy", password: "pw", email: "cy@example.com"}}) { viewer { sessionToken } } }')
     assert await gql.data('mutation { sendVerificationEmail(input: {email: "cy@example.com"}) { ok } }') == {
         "sendVerificationEmail": {"ok": True}}

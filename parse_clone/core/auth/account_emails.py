@@ -281,13 +281,19 @@ def _email_arg(body: dict[str, Any]) -> str:
 
 
 async def request_verification_email(server: "Server", auth: Auth, body: dict[str, Any]) -> dict[str, Any]:
-    """POST /verificationEmailRequest: a new link for an unverified email (205 unknown, -1 verified)."""
+    """POST /verificationEmailRequest: a new link for an unverified email; an unknown or verified email
+    answers success too unless emailVerifySuccessOnInvalidEmail is false (then 205 / -1)."""
     require_email_configuration(server)
     email = _email_arg(body)
     found = await find_users(server, {"email": email}, limit=1)
+    quiet = server.config.emailVerifySuccessOnInvalidEmail  # Parse 9's default: no account enumeration
     if not found:
+        if quiet:
+            return {}
         raise ParseError(ParseError.EMAIL_NOT_FOUND, f"No user found with email {email}")
     if found[0].get("emailVerified") is True:
+        if quiet:
+            return {}
         raise ParseError(ParseError.OTHER_CAUSE, f"Email {email} is already verified.")
     await _resend(server, found[0], auth)
     return {}

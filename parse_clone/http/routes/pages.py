@@ -372,7 +372,9 @@ class PagesRouter:
             return await self.go_to(req, "emailVerificationLinkInvalid")
         try:
             await emails.resend_verification_email(self.server, username)
-        except LinkRefused:
+        except LinkRefused:  # an unknown or verified user: a success page unless the option says otherwise
+            if self.server.config.emailVerifySuccessOnInvalidEmail:
+                return await self.go_to(req, "emailVerificationSendSuccess")
             return await self.go_to(req, "emailVerificationSendFail")
         return await self.go_to(req, "emailVerificationSendSuccess")
 
