@@ -22,7 +22,9 @@ class ServerConfig:
     appId: str = "myAppId"
     masterKey: str = "myMasterKey"
     readOnlyMasterKey: str | None = None
+    routeAllowList: list[str] | None = None  # None: every route open (route_allow_list.py)
     trustProxy: Any = None  # Express's `trust proxy` values (trust_proxy.py): true, hops, addresses, names
+    allowAggregationForReadOnlyMasterKey: bool = True
     readOnlyMasterKeyIps: list[str] = field(default_factory=lambda: ["0.0.0.0/0", "::0"])  # Parse's default: any
     enableSanitizedErrorResponse: bool = True  # permission/key errors reach clients as "Permission denied"
     maintenanceKey: str | None = None

@@ -9,7 +9,7 @@ from .option_spec import EXTENSION, IMPLEMENTED, NOT_IMPLEMENTED, Option
 
 OPTIONS: tuple[Option, ...] = (
     Option('accountLockout', 'PARSE_SERVER_ACCOUNT_LOCKOUT', 'object', None, IMPLEMENTED, 'Lock an account for a while after too many failed logins: {duration, threshold, unlockOnPasswordReset}.'),
-    Option('allowAggregationForReadOnlyMasterKey', 'PARSE_SERVER_ALLOW_AGGREGATION_FOR_READ_ONLY_MASTER_KEY', 'boolean', True, NOT_IMPLEMENTED, 'allow aggregation for read only master key.'),
+    Option('allowAggregationForReadOnlyMasterKey', 'PARSE_SERVER_ALLOW_AGGREGATION_FOR_READ_ONLY_MASTER_KEY', 'boolean', True, IMPLEMENTED, 'Let the read-only master key run /aggregate pipelines.'),
     Option('allowClientClassCreation', 'PARSE_SERVER_ALLOW_CLIENT_CLASS_CREATION', 'boolean', False, IMPLEMENTED, 'Let a request without the master key create a class by writing to it.'),
     Option('allowCustomObjectId', 'PARSE_SERVER_ALLOW_CUSTOM_OBJECT_ID', 'boolean', False, IMPLEMENTED, 'Let clients choose the objectId of an object they create.'),
     Option('allowExpiredAuthDataToken', 'PARSE_SERVER_ALLOW_EXPIRED_AUTH_DATA_TOKEN', 'boolean', False, NOT_IMPLEMENTED, 'Accept a login whose stored third-party token has expired, without checking it again.'),
@@ -102,7 +102,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('requestKeywordDenylist', 'PARSE_SERVER_REQUEST_KEYWORD_DENYLIST', 'array', [{'key': '_bsontype', 'value': 'Code'}, {'key': 'constructor'}, {'key': '__proto__'}], IMPLEMENTED, 'Keys or values refused anywhere in request data.'),
     Option('restAPIKey', 'PARSE_SERVER_REST_API_KEY', 'string', None, IMPLEMENTED, 'Key of REST clients (X-Parse-REST-API-Key).'),
     Option('revokeSessionOnPasswordReset', 'PARSE_SERVER_REVOKE_SESSION_ON_PASSWORD_RESET', 'boolean', True, IMPLEMENTED, "Delete the user's other sessions when the password is reset."),
-    Option('routeAllowList', 'PARSE_SERVER_ROUTE_ALLOW_LIST', 'array', None, NOT_IMPLEMENTED, 'route allow list.'),
+    Option('routeAllowList', 'PARSE_SERVER_ROUTE_ALLOW_LIST', 'array', None, IMPLEMENTED, 'Patterns of the REST routes clients without the master key may call.'),
     Option('scheduledPush', 'PARSE_SERVER_SCHEDULED_PUSH', 'boolean', False, NOT_IMPLEMENTED, 'Allow pushes scheduled for later.'),
     Option('schema', 'PARSE_SERVER_SCHEMA', 'object', None, IMPLEMENTED, 'Defined schemas applied at start (here: a schema file path, or {definitions, strict, ...}).'),
     Option('security', 'PARSE_SERVER_SECURITY', 'object', {}, NOT_IMPLEMENTED, 'Security checks run at start and their log.'),

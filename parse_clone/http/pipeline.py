@@ -14,6 +14,7 @@ from aiohttp import web
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
+from ..route_allow_list import normalized_route, route_allowed
 from ..trust_proxy import request_ip
 from .keys import key_auth
 from .idempotency import ensure_idempotency
@@ -179,6 +180,9 @@ class Pipeline:
         preq.params = params
         if authenticate and not route.public:
             preq.auth = await self.authenticate(preq)
+        allow = self.server.extras.get("route_allow_list")
+        if allow is not None:
+            self._check_route_allowed(allow, preq)
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")
         if route.idempotent:
@@ -189,6 +193,16 @@ class Pipeline:
             return await route.handler(self.server, preq)
         finally:
             unbind_call(token)
+
+    def _check_route_allowed(self, allow: Any, preq: ParseRequest) -> None:
+        """routeAllowList: 119 for a route outside it, unless the master or maintenance key is used."""
+        auth = preq.auth
+        if auth is not None and (auth.is_master or auth.is_maintenance):
+            return
+        route = normalized_route(preq.path)
+        pages = self.server.config.pages or {}
+        if not route_allowed(allow, route, str(pages.get("pagesEndpoint") or "apps").strip("/")):
+            raise ParseError(ParseError.OPERATION_FORBIDDEN, f"Route not allowed by routeAllowList: {preq.method} {route}")
 
     async def authenticate(self, preq: ParseRequest):
         """Keys first, then the session token (when a session resolver is installed)."""

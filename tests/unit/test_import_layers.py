@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "parse_clone"
 
 # Lowest first; a module may import its own layer or a lower one (docs/architecture.md).
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "config", "config_sources", "option_spec", "option_docs", "options_table", "trust_proxy"),
+    ("errors", "config", "config_sources", "option_spec", "option_docs", "options_table", "trust_proxy",
+     "route_allow_list"),
     ("language",),
     ("storage", "files", "cloud", "email", "web"),
     ("core.schema",),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...cloud.data import DataSource
 from ...cloud.registry import Cloud
 from ...config import ServerConfig, check_ip_options
+from ...route_allow_list import compile_route_allow_list
 from ...trust_proxy import trust_from_option
 from ...files.base import FilesAdapter
 from ...storage.base import DuplicateValueError, StorageAdapter
@@ -42,6 +43,7 @@ class Server:
         compile_denylist(self.config.requestKeywordDenylist)  # a malformed option stops the start here
         check_ip_options(self.config)
         self.extras["trust_proxy"] = trust_from_option(self.config.trustProxy)
+        self.extras["route_allow_list"] = compile_route_allow_list(self.config.routeAllowList)
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
                                        protected_fields=server_protected_fields(
                                            self.config.protectedFields, self.config.userSensitiveFields))
