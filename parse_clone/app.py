@@ -10,7 +10,7 @@ from aiohttp import web
 from .config import ServerConfig
 from .core.auth.account_options import check_account_options
 from .core.hooks.runtime import install_cloud, start_cloud, stop_cloud
-from .core.files.service import upload_rules
+from .core.files.service import download_rules, upload_rules
 from .core.auth.providers import registry_for
 from .core.data_api import CoreDataSource
 from .core.runtime.server import Server
@@ -36,6 +36,7 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
+    download_rules(config)  # likewise fileDownload
     compile_paths(config.idempotencyOptions)  # likewise a bad idempotencyOptions
     server = Server(config=config, storage=storage, files=open_files_adapter(config, storage),
                     data_source=CoreDataSource)

@@ -22,6 +22,7 @@ class ServerConfig:
     appId: str = "myAppId"
     masterKey: str = "myMasterKey"
     readOnlyMasterKey: str | None = None
+    fileDownload: dict[str, Any] | None = None  # {enableForAnonymousUser, enableForAuthenticatedUser, enableForPublic}
     routeAllowList: list[str] | None = None  # None: every route open (route_allow_list.py)
     trustProxy: Any = None  # Express's `trust proxy` values (trust_proxy.py): true, hops, addresses, names
     allowAggregationForReadOnlyMasterKey: bool = True

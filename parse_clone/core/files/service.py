@@ -237,3 +237,39 @@ async def file_metadata(server: Server, app_id: str, name: str) -> dict[str, Any
         return {}
     found = await files_adapter(server).stat(name)
     return {"metadata": found.metadata} if found is not None else {}
+
+
+def download_rules(config: Any) -> dict[str, bool]:
+    """fileDownload with Parse Server's defaults (every switch true); ValueError (Parse's message) if malformed."""
+    option = config.fileDownload
+    if option is None:
+        option = {}
+    if not isinstance(option, dict):
+        raise ValueError("fileDownload must be an object value.")
+    rules = {}
+    for key in ("enableForAnonymousUser", "enableForAuthenticatedUser", "enableForPublic"):
+        value = option.get(key, True)
+        if not isinstance(value, bool):
+            raise ValueError(f"fileDownload.{key} must be a boolean value.")
+        rules[key] = value
+    return rules
+
+
+def downloads_restricted(config: Any) -> bool:
+    """Does fileDownload turn any kind of requester away (so the session must be looked up)?"""
+    return not all(download_rules(config).values())
+
+
+def check_download_allowed(config: Any, auth: Auth | None) -> None:
+    """fileDownload: 119 when this kind of requester (anonymous user, user, nobody) may not download."""
+    if auth is not None and (auth.is_master or auth.is_maintenance):
+        return
+    rules = download_rules(config)
+    user = auth.user if auth is not None else None
+    anonymous = user is not None and _is_anonymous(user)
+    if anonymous and not rules["enableForAnonymousUser"]:
+        raise ParseError(ParseError.OPERATION_FORBIDDEN, "File download by anonymous user is disabled.")
+    if user is not None and not anonymous and not rules["enableForAuthenticatedUser"]:
+        raise ParseError(ParseError.OPERATION_FORBIDDEN, "File download by authenticated user is disabled.")
+    if user is None and not rules["enableForPublic"]:
+        raise ParseError(ParseError.OPERATION_FORBIDDEN, "File download by public is disabled.")

@@ -10,7 +10,9 @@ from typing import Any
 
 import orjson
 
+from ...core.auth.sessions import auth_for_session_token
 from ...core.files import service as files
+from ...core.runtime.auth import Auth
 from ...errors import ParseError
 from ...files.names import serving_policy
 from ...core.runtime.server import Server
@@ -90,6 +92,8 @@ async def no_filename(server: Server, req: ParseRequest) -> Reply:
 
 async def download(server: Server, req: ParseRequest) -> Reply:
     """GET (or HEAD) /files/:appId/:filename: the bytes, or one byte range of them."""
+    if files.downloads_restricted(server.config):
+        files.check_download_allowed(server.config, await _download_auth(server, req))
     found = await files.find_file(server, req.params["appId"], req.params["filename"])
     if found is None:
         return Reply(raw=b"File not found.", status=404, content_type="text/plain")
@@ -110,6 +114,14 @@ async def download(server: Server, req: ParseRequest) -> Reply:
     headers["Content-Length"] = str(end - start)
     return Reply(status=status, headers=headers, content_type=policy.content_type,
                  stream=files.read_file(server, found, start, end))
+
+
+async def _download_auth(server: Server, req: ParseRequest) -> Auth | None:
+    """Who downloads: as Parse Server, only the session token is read on this keyless route."""
+    token = _header(req, "X-Parse-Session-Token")
+    if not token:
+        return None
+    return await auth_for_session_token(server, Auth(), token)
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
