@@ -14,6 +14,7 @@ from aiohttp import web
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
+from .access_log import log_access, log_parse_error
 from .keys import key_auth
 from .idempotency import ensure_idempotency
 from .sanitize import client_message
@@ -81,11 +82,15 @@ class Pipeline:
         started = time.perf_counter()
         cors = cors_headers(self.server, request.headers.get("Origin"))
         if request.method == "OPTIONS":
+            log_access(request.method, request.path, request.query_string, 200,
+                       (time.perf_counter() - started) * 1000)
             return web.Response(status=200, headers=cors)
         try:
             reply = await self._handle(request)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Parse error response
-            if not isinstance(exc, (ParseError, Unauthorized)):
+            if isinstance(exc, ParseError):
+                log_parse_error(exc, self.server.config.logLevels)
+            elif not isinstance(exc, Unauthorized):
                 log.exception("unhandled error on %s %s", request.method, request.path)
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
         headers = {**cors, **reply.headers}
@@ -98,9 +103,8 @@ class Pipeline:
             resp = web.Response(status=reply.status, headers=headers)
         else:
             resp = json_response(reply.body if reply.body is not None else {}, reply.status, headers)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s -> %s (%.1f ms)", request.method, request.path, reply.status,
-                      (time.perf_counter() - started) * 1000)
+        log_access(request.method, request.path, request.query_string, reply.status,
+                   (time.perf_counter() - started) * 1000)
         return resp
 
     async def _handle(self, request: web.Request) -> Reply:

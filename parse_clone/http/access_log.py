@@ -1,0 +1,42 @@
+"""The lines the HTTP layer logs: one access line per request, and Parse Server's "Parse error:" lines.
+
+Access line (logger `parse_clone.access`, info): `GET /parse/classes/Job?limit=2 200 3.1 ms`, with
+meta {method, url, status, durationMs}; the values of sensitive query parameters (password,
+token, sessionToken, keys) are masked, and no header or body is ever part of it.
+Parse error line (logger `parse_clone.errors`): every ParseError answered to a client, at error
+level except 202 (username taken), which uses logLevels.signupUsernameTaken, as in Parse Server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..errors import ParseError
+from ..logs.levels import PYTHON_LEVEL
+from ..logs.redact import masked_url
+
+access_log = logging.getLogger("parse_clone.access")
+error_log = logging.getLogger("parse_clone.errors")
+
+
+def log_access(method: str, path: str, query_string: str, status: int, duration_ms: float) -> None:
+    """The access line of one answered request."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    url = masked_url(path, query_string)
+    ms = round(duration_ms, 1)
+    access_log.info("%s %s %s %s ms", method, url, status, ms,
+                    extra={"meta": {"method": method, "url": url, "status": status, "durationMs": ms}})
+
+
+def log_parse_error(error: ParseError, log_levels: dict[str, Any] | None) -> None:
+    """Parse Server's line for an error answered to a client."""
+    level = logging.ERROR
+    if error.code == ParseError.USERNAME_TAKEN:
+        name = (log_levels or {}).get("signupUsernameTaken") or "info"
+        if name == "silent":
+            return
+        level = PYTHON_LEVEL.get(name, logging.ERROR)
+    if error_log.isEnabledFor(level):
+        error_log.log(level, "Parse error: %s", error.message, extra={"meta": {"code": error.code}})

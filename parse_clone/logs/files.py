@@ -1,0 +1,133 @@
+"""Daily log files as Parse Server's (winston-daily-rotate-file): `<folder>/parse-server.info.<YYYY-MM-DD>`.
+
+A new file starts with the first line of each (local) day. maxLogFiles keeps the newest N files of
+each kind, or with a "d" suffix ("14d") the files of the last N days; unset, nothing is removed.
+The folder and a file are created on the first line written, so a server that logs nothing
+leaves no trace on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import IO, Any
+
+from .records import JsonFormatter
+
+INFO_FILE = "parse-server.info"
+ERROR_FILE = "parse-server.err"
+_DATED = re.compile(r"^(?P<base>.+)\.(?P<date>\d{4}-\d{2}-\d{2})$")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """maxLogFiles: keep `count` files, or the files of the last `days` days (both None: keep all)."""
+
+    count: int | None = None
+    days: int | None = None
+
+
+def parse_max_log_files(value: Any) -> Retention:
+    """maxLogFiles (a number, a numeric string or "14d") as a Retention; ValueError for anything else."""
+    if value is None or value == "":
+        return Retention()
+    if isinstance(value, bool):
+        raise ValueError(f"maxLogFiles must be a number of files or a number of days (\"14d\"), got {value!r}")
+    if isinstance(value, (int, float)) and value >= 1 and float(value).is_integer():
+        return Retention(count=int(value))
+    match = re.fullmatch(r"\s*(\d+)\s*(d?)\s*", value) if isinstance(value, str) else None
+    if match and int(match.group(1)) >= 1:
+        n = int(match.group(1))
+        return Retention(days=n) if match.group(2) else Retention(count=n)
+    raise ValueError(f"maxLogFiles must be a number of files or a number of days (\"14d\"), got {value!r}")
+
+
+def file_date(created: float) -> str:
+    """The date part of the file a record goes to (local time, as winston-daily-rotate-file)."""
+    return time.strftime("%Y-%m-%d", time.localtime(created))
+
+
+def dated_files(folder: str, base: str) -> list[tuple[str, str]]:
+    """(date, path) of the files of one kind in `folder`, oldest first."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        match = _DATED.match(name)
+        if match and match.group("base") == base:
+            found.append((match.group("date"), os.path.join(folder, name)))
+    return sorted(found)
+
+
+def prune(folder: str, base: str, retention: Retention, today: str) -> list[str]:
+    """Remove the files maxLogFiles no longer keeps; the paths removed."""
+    files = dated_files(folder, base)
+    if retention.count is not None:
+        doomed = files[:-retention.count] if len(files) > retention.count else []
+    elif retention.days is not None:
+        oldest = (date.fromisoformat(today) - timedelta(days=retention.days - 1)).isoformat()
+        doomed = [f for f in files if f[0] < oldest]
+    else:
+        doomed = []
+    removed = []
+    for _, path in doomed:
+        try:
+            os.remove(path)
+            removed.append(path)
+        except OSError:
+            pass  # another process (a cluster worker) removed it first
+    return removed
+
+
+class DailyFileHandler(logging.Handler):
+    """Writes records as JSON lines to `<folder>/<base>.<date>`, starting a new file each day."""
+
+    def __init__(self, folder: str, base: str, level: int, retention: Retention = Retention()) -> None:
+        super().__init__(level)
+        self.folder = folder
+        self.base = base
+        self.retention = retention
+        self.setFormatter(JsonFormatter())
+        self._date: str | None = None
+        self._stream: IO[str] | None = None
+
+    @property
+    def path(self) -> str | None:
+        """The file being written (None before the first line)."""
+        return os.path.join(self.folder, f"{self.base}.{self._date}") if self._date else None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+            day = file_date(record.created)
+            if day != self._date or self._stream is None:
+                self._open(day)
+            assert self._stream is not None
+            self._stream.write(line + "\n")
+            self._stream.flush()
+        except Exception:  # noqa: BLE001 - logging must never break the request that logged
+            self.handleError(record)
+
+    def _open(self, day: str) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        os.makedirs(self.folder, exist_ok=True)
+        self._date = day
+        self._stream = open(os.path.join(self.folder, f"{self.base}.{day}"), "a", encoding="utf-8")
+        prune(self.folder, self.base, self.retention, day)
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            if self._stream is not None:
+                self._stream.close()
+                self._stream = None
+        finally:
+            self.release()
+        super().close()
