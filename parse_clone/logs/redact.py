@@ -28,7 +28,8 @@ MIN_SECRET_LENGTH = 6  # shorter values (the test suite's "test") would mangle o
 _NAMES = "|".join(re.escape(n) for n in sorted(SENSITIVE_NAMES, key=len, reverse=True))
 _QUOTED = re.compile(r"""(["'](?:%s)["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2""" % _NAMES, re.IGNORECASE)
 _QUERY = re.compile(r"""(?<![\w-])((?:%s)=)[^&\s"']+""" % _NAMES, re.IGNORECASE)
-_SESSION_TOKEN = re.compile(r"\br:[0-9a-f]{32}\b")
+_ENCODED = re.compile(r"(%%22(?:%s)%%22(?::|%%3A)(?:%%20|\+)*%%22).*?(%%22)" % _NAMES, re.IGNORECASE)  # URL-encoded JSON
+_SESSION_TOKEN = re.compile(r"\br(?::|%3A)[0-9a-f]{32}\b", re.IGNORECASE)
 
 
 def masked_url(path: str, query_string: str) -> str:
@@ -56,6 +57,7 @@ class Redactor(logging.Filter):
                 text = text.replace(secret, MASK)
         text = _QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(2)}", text)
         text = _QUERY.sub(lambda m: m.group(1) + MASK, text)
+        text = _ENCODED.sub(lambda m: m.group(1) + MASK + m.group(2), text)
         return _SESSION_TOKEN.sub(MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -39,14 +39,16 @@ class LoggingSetup:
     level: int
     handlers: list[logging.Handler] = field(default_factory=list)
     folder: str | None = None
+    previous_level: int = logging.WARNING
 
     def close(self) -> None:
-        """Detach and close the handlers (tests; a server keeps them for its lifetime)."""
+        """Detach and close the handlers, restoring the root level (tests; a server keeps them)."""
         root = logging.getLogger()
         for handler in self.handlers:
             root.removeHandler(handler)
             handler.close()
         self.handlers.clear()
+        root.setLevel(self.previous_level)
 
 
 def configure_logging(config: Any, stream: TextIO | None = None) -> LoggingSetup:
@@ -54,7 +56,8 @@ def configure_logging(config: Any, stream: TextIO | None = None) -> LoggingSetup
     retention = parse_max_log_files(getattr(config, "maxLogFiles", None))
     level = threshold(getattr(config, "logLevel", None), getattr(config, "verbose", None))
     redactor = Redactor(secrets_of(config))
-    setup = LoggingSetup(level=level, folder=logs_folder(config))
+    root = logging.getLogger()
+    setup = LoggingSetup(level=level, folder=logs_folder(config), previous_level=root.level)
     if not getattr(config, "silent", None):
         console = logging.StreamHandler(stream or sys.stdout)
         console.setFormatter(JsonFormatter() if getattr(config, "jsonLogs", None) else text_formatter())
@@ -62,7 +65,6 @@ def configure_logging(config: Any, stream: TextIO | None = None) -> LoggingSetup
     if setup.folder is not None:
         setup.handlers.append(DailyFileHandler(setup.folder, INFO_FILE, level, retention))
         setup.handlers.append(DailyFileHandler(setup.folder, ERROR_FILE, max(level, logging.ERROR), retention))
-    root = logging.getLogger()
     root.setLevel(level)
     for handler in setup.handlers:
         handler.addFilter(redactor)
