@@ -3,21 +3,48 @@
 Access line (logger `parse_clone.access`, info): `GET /parse/classes/Job?limit=2 200 3.1 ms`, with
 meta {method, url, status, durationMs}; the values of sensitive query parameters (password,
 token, sessionToken, keys) are masked, and no header or body is ever part of it.
+At the verbose level, each routed request also logs Parse Server's `REQUEST for [GET] /parse/...: <body>`
+and `RESPONSE from [GET] /parse/...: <result>` (logger `parse_clone.http`; secrets masked by the handlers).
 Parse error line (logger `parse_clone.errors`): every ParseError answered to a client, at error
 level except 202 (username taken), which uses logLevels.signupUsernameTaken, as in Parse Server.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from ..errors import ParseError
-from ..logs.levels import PYTHON_LEVEL
+from ..logs.levels import PYTHON_LEVEL, VERBOSE
 from ..logs.redact import masked_url
 
 access_log = logging.getLogger("parse_clone.access")
 error_log = logging.getLogger("parse_clone.errors")
+http_log = logging.getLogger("parse_clone.http")
+
+
+def verbose_enabled() -> bool:
+    """Are request and response bodies logged (the verbose level)?"""
+    return http_log.isEnabledFor(VERBOSE)
+
+
+def _pretty(value: Any) -> str:
+    try:
+        return json.dumps(value, indent=2, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def log_request(method: str, url: str, body: Any) -> None:
+    """Parse Server's verbose line before a request runs."""
+    http_log.log(VERBOSE, "REQUEST for [%s] %s: %s", method, url, _pretty(body),
+                 extra={"meta": {"method": method, "url": url}})
+
+
+def log_response(method: str, url: str, result: Any) -> None:
+    """Parse Server's verbose line with what a request answered."""
+    http_log.log(VERBOSE, "RESPONSE from [%s] %s: %s", method, url, _pretty(result))
 
 
 def log_access(method: str, path: str, query_string: str, status: int, duration_ms: float) -> None:

@@ -14,7 +14,7 @@ from aiohttp import web
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
-from .access_log import log_access, log_parse_error
+from .access_log import log_access, log_parse_error, log_request, log_response, verbose_enabled
 from .keys import key_auth
 from .idempotency import ensure_idempotency
 from .sanitize import client_message
@@ -189,7 +189,13 @@ class Pipeline:
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers,
                                    context=preq.info.context))  # what cloud hooks see
         try:
-            return await route.handler(self.server, preq)
+            if not verbose_enabled():
+                return await route.handler(self.server, preq)
+            url = preq.mount_prefix + preq.path
+            log_request(preq.method, url, preq.body)
+            reply = await route.handler(self.server, preq)
+            log_response(preq.method, url, reply.body if reply.stream is None and reply.raw is None else "(binary)")
+            return reply
         finally:
             unbind_call(token)
 

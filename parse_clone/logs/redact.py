@@ -61,6 +61,9 @@ class Redactor(logging.Filter):
         return _SESSION_TOKEN.sub(MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "redacted_by", None) is self:
+            return True  # the same record reaching a second handler (console, then the file)
+        record.redacted_by = self
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

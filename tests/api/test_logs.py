@@ -341,3 +341,30 @@ async def test_scriptlog_is_an_empty_list_without_log_files(api):
 async def test_server_info_announces_the_logs_features(api):
     _, body = await api.get("/serverInfo", headers=master_headers())
     assert body["features"]["logs"] == {"level": True, "size": True, "order": True, "until": True, "from": True}
+
+
+# ----- verbose -----
+
+async def test_verbose_logs_request_and_response_bodies_without_their_secrets(api, tmp_path):
+    api.server.config.verbose = True
+    stream = io.StringIO()
+    setup = configure_logging(api.server.config, stream=stream)
+    try:
+        status, user = await api.post("/users", {"username": "ann", "password": "pw-Secret-123"})
+    finally:
+        setup.close()
+    assert status == 201
+    logs = Captured(stream, tmp_path / "logs")
+    [request] = logs.messages("REQUEST for [POST] /1/users")
+    assert request["level"] == "verbose"
+    assert request["message"] == ('REQUEST for [POST] /1/users: {\n  "username": "ann",\n'
+                                  '  "password": "********"\n}')
+    [response] = logs.messages("RESPONSE from [POST] /1/users")
+    assert f'"objectId": "{user["objectId"]}"' in response["message"]
+    assert '"sessionToken": "********"' in response["message"]
+    assert "pw-Secret-123" not in stream.getvalue() and user["sessionToken"] not in stream.getvalue()
+
+
+async def test_without_verbose_no_body_is_logged(api, logs):
+    await api.post("/users", {"username": "ann", "password": "pw-Secret-123"})
+    assert logs.messages("REQUEST for") == [] and logs.messages("RESPONSE from") == []

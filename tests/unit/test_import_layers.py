@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "parse_clone"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "config", "config_sources", "option_spec", "option_docs", "options_table"),
     ("language",),
-    ("storage", "files", "cloud", "email", "web"),
+    ("storage", "files", "cloud", "email", "web", "logs"),
     ("core.schema",),
     ("core.runtime",),
     ("core.permissions",),
