@@ -147,8 +147,9 @@ async def test_a_before_save_success_is_logged_with_input_and_result_at_info(api
     await api.post("/classes/Job", {"title": "sink"})
     [line] = logs.messages("beforeSave triggered for Job")
     assert line["level"] == "info"
-    assert line["message"] == ('beforeSave triggered for Job for user undefined:\n  Input: {"title":"sink"}\n'
-                               '  Result: {"title":"sink","status":"open"}')
+    assert line["message"] == ('beforeSave triggered for Job for user undefined:\n'
+                               '  Input: {"title":"sink","status":"open"}\n'
+                               '  Result: {"object":{"title":"sink","status":"open"}}')
     assert (line["className"], line["triggerType"], line["user"]) == ("Job", "beforeSave", "undefined")
 
 
@@ -165,23 +166,39 @@ async def test_a_before_save_refusal_is_logged_at_error_with_the_parse_error(api
                                '  Error: {"message":"title required","code":142}')
 
 
-async def test_an_after_save_is_logged_at_trigger_after_with_its_input(api, logs):
+async def test_an_after_save_is_logged_twice_at_trigger_after_as_in_parse_server(api, logs):
     api.server.config.logLevels = {"triggerAfter": "warn"}
     api.server.cloud.after_save("Job", lambda req: None)
     _, created = await api.post("/classes/Job", {"title": "t"})
-    [line] = logs.messages("afterSave triggered for Job")
-    assert line["level"] == "warn"
-    assert line["message"].startswith("afterSave triggered for Job for user undefined:\n  Input: {")
-    assert f'"objectId":"{created["objectId"]}"' in line["message"]
+    invoked, done = logs.messages("afterSave triggered for Job")
+    assert (invoked["level"], done["level"]) == ("warn", "warn")
+    head = "afterSave triggered for Job for user undefined:\n  Input: {"
+    assert invoked["message"].startswith(head) and f'"objectId":"{created["objectId"]}"' in invoked["message"]
+    assert done["message"] == invoked["message"] + "\n  Result: undefined"
 
 
 async def test_the_user_of_a_trigger_line_is_the_callers_object_id(api, logs):
-    api.server.cloud.before_find("Job", lambda req: None)
+    api.server.cloud.before_delete("Job", lambda req: None)
     _, user = await api.post("/users", {"username": "tom", "password": "pw-12345"})
-    await api.get("/classes/Job", session=user["sessionToken"])
-    [line] = logs.messages("beforeFind triggered for Job")
-    assert line["message"].startswith(f"beforeFind triggered for Job for user {user['objectId']}:\n  Input: ")
+    _, job = await api.post("/classes/Job", {"title": "t"})
+    await api.delete(f"/classes/Job/{job['objectId']}", session=user["sessionToken"])
+    [line] = logs.messages("beforeDelete triggered for Job")
+    assert line["message"].startswith(f"beforeDelete triggered for Job for user {user['objectId']}:\n  Input: {{")
+    assert line["message"].endswith("\n  Result: {}")
     assert line["user"] == user["objectId"]
+
+
+async def test_before_find_logs_no_outcome_and_after_find_logs_ids_then_objects(api, logs):
+    api.server.cloud.before_find("Job", lambda req: None)
+    api.server.cloud.after_find("Job", lambda req: None)
+    _, job = await api.post("/classes/Job", {"title": "t"})
+    await api.get("/classes/Job")
+    assert logs.messages("beforeFind") == []
+    pre, post = logs.messages("afterFind triggered for Job")
+    assert pre["message"] == ('afterFind triggered for Job for user undefined:\n'
+                              '  Input: "AfterFind Input (Pre-Transform)"\n'
+                              f'  Result: "[\\"{job["objectId"]}:Job\\"]"')
+    assert post["message"].startswith('afterFind triggered for Job for user undefined:\n  Input: "[{\\"objectId')
 
 
 async def test_a_cloud_function_success_and_failure_use_their_log_levels(api, tmp_path):
