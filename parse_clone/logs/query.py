@@ -11,6 +11,7 @@ Without log files (logsFolder null, or nothing written yet) the answer is an emp
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,7 +19,7 @@ from typing import Any, Mapping
 
 import orjson
 
-from .files import ERROR_FILE, INFO_FILE, dated_files
+from .files import ERROR_FILE, INFO_FILE, DailyFileHandler, dated_files
 
 DEFAULT_SIZE = 10
 DEFAULT_SPAN = timedelta(days=7)
@@ -85,10 +86,18 @@ def _lines(path: str) -> list[dict[str, Any]]:
     return out
 
 
+def flush_log_files() -> None:
+    """Write out this process's buffered log lines, so that a read sees them."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, DailyFileHandler):
+            handler.flush()
+
+
 def read_logs(folder: str | None, query: LogQuery) -> list[dict[str, Any]]:
     """The log lines matching `query`, each the JSON object written ({level, message, timestamp, ...})."""
     if not folder or not os.path.isdir(folder):
         return []
+    flush_log_files()
     base = ERROR_FILE if query.level == "error" else INFO_FILE
     first_day = (query.since - timedelta(days=1)).date().isoformat()  # local dates may lag UTC by a day
     last_day = (query.until + timedelta(days=1)).date().isoformat()

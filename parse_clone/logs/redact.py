@@ -29,6 +29,8 @@ _NAMES = "|".join(re.escape(n) for n in sorted(SENSITIVE_NAMES, key=len, reverse
 _QUOTED = re.compile(r"""(["'](?:%s)["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2""" % _NAMES, re.IGNORECASE)
 _QUERY = re.compile(r"""(?<![\w-])((?:%s)=)[^&\s"']+""" % _NAMES, re.IGNORECASE)
 _ENCODED = re.compile(r"(%%22(?:%s)%%22(?::|%%3A)(?:%%20|\+)*%%22).*?(%%22)" % _NAMES, re.IGNORECASE)  # URL-encoded JSON
+# Every pattern below needs one of these words (or a session token's "r:"), so one scan rules them out.
+_MAYBE_SECRET = re.compile(r"pass|token|key|secret|r:|r%3a", re.IGNORECASE)
 _SESSION_TOKEN = re.compile(r"\br(?::|%3A)[0-9a-f]{32}\b", re.IGNORECASE)
 
 
@@ -55,6 +57,8 @@ class Redactor(logging.Filter):
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
+        if not _MAYBE_SECRET.search(text):
+            return text  # most lines (access lines among them) name no secret: skip the patterns
         text = _QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(2)}", text)
         text = _QUERY.sub(lambda m: m.group(1) + MASK, text)
         text = _ENCODED.sub(lambda m: m.group(1) + MASK + m.group(2), text)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from parse_clone.cloud import ParseError
+from parse_clone.logs.query import flush_log_files
 from parse_clone.logs.setup import configure_logging
 from tests.conftest import APP_ID
 
@@ -41,6 +42,7 @@ class Captured:
         return [json.loads(line) for line in self.stream.getvalue().splitlines()]
 
     def file_text(self, kind: str = "info") -> str:
+        flush_log_files()
         return "".join(p.read_text() for p in sorted(self.folder.glob(f"parse-server.{kind}.*")))
 
     def file_lines(self, kind: str = "info") -> list[dict]:

@@ -16,7 +16,7 @@ from parse_clone.app import build_server
 from parse_clone.config import ServerConfig, load_config
 from parse_clone.logs.files import DailyFileHandler, Retention, parse_max_log_files, prune
 from parse_clone.logs.levels import VERBOSE, outcome_levels, threshold
-from parse_clone.logs.query import log_query, parse_date
+from parse_clone.logs.query import flush_log_files, log_query, parse_date
 from parse_clone.logs.redact import MASK, Redactor, masked_url
 from parse_clone.logs.setup import configure_logging
 
@@ -126,6 +126,7 @@ def test_silent_writes_nothing_to_the_console_but_still_writes_the_files(configu
     stream = configured(silent=True)
     log.info("quiet")
     assert stream.getvalue() == ""
+    flush_log_files()
     [path] = (tmp_path / "logs").glob("parse-server.info.*")
     assert json.loads(path.read_text())["message"] == "quiet"
 
@@ -136,6 +137,7 @@ def test_the_files_are_parse_server_info_and_err_with_the_date(configured, tmp_p
     configured(silent=True)
     log.info("fine")
     log.error("broken")
+    flush_log_files()
     day = time.strftime("%Y-%m-%d")
     folder = tmp_path / "logs"
     assert sorted(p.name for p in folder.iterdir()) == [f"parse-server.err.{day}", f"parse-server.info.{day}"]
@@ -143,6 +145,20 @@ def test_the_files_are_parse_server_info_and_err_with_the_date(configured, tmp_p
     assert [(e["level"], e["message"]) for e in info] == [("info", "fine"), ("error", "broken")]
     errors = [json.loads(line) for line in (folder / f"parse-server.err.{day}").read_text().splitlines()]
     assert [(e["level"], e["message"]) for e in errors] == [("error", "broken")]
+
+
+def test_an_error_line_is_on_disk_at_once_with_the_lines_before_it(tmp_path):
+    handler = DailyFileHandler(str(tmp_path), "parse-server.info", logging.INFO)
+    try:
+        handler.handle(record("buffered", "2026-12-04"))
+        path = tmp_path / "parse-server.info.2026-12-04"
+        handler.handle(record("broken", "2026-12-04", logging.ERROR))
+        assert [json.loads(line)["message"] for line in path.read_text().splitlines()] == ["buffered", "broken"]
+        handler.handle(record("later", "2026-12-04"))
+        handler.flush()
+        assert path.read_text().count("\n") == 3
+    finally:
+        handler.close()
 
 
 def test_a_new_file_starts_each_day(tmp_path):
