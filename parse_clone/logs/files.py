@@ -5,9 +5,9 @@ each kind, or with a "d" suffix ("14d") the files of the last N days; unset, not
 The folder and a file are created on the first line written, so a server that logs nothing
 leaves no trace on disk.
 
-Lines are written at once but reach the disk within FLUSH_SECONDS (a timer flushes them), not one
-write per line: a flush per access line cost more than the rest of a simple GET. Error lines
-are flushed at once, and so is everything at exit and before /scriptlog reads the files.
+Lines reach the file within FLUSH_SECONDS (a timer writes them out together) rather than with one
+write each: a write per access line cost more than the rest of a simple GET. Error lines are
+written at once, and so is everything at exit and before /scriptlog reads the files.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import IO, Any
+from typing import Any
 
 from .records import JsonFormatter
 
 FLUSH_SECONDS = 0.5
+MAX_PENDING = 64 * 1024
 INFO_FILE = "parse-server.info"
 ERROR_FILE = "parse-server.err"
 _DATED = re.compile(r"^(?P<base>.+)\.(?P<date>\d{4}-\d{2}-\d{2})$")
@@ -100,7 +101,11 @@ def prune(folder: str, base: str, retention: Retention, today: str) -> list[str]
 
 
 class DailyFileHandler(logging.Handler):
-    """Writes records as JSON lines to `<folder>/<base>.<date>`, starting a new file each day."""
+    """Writes records as JSON lines to `<folder>/<base>.<date>`, starting a new file each day.
+
+    Lines wait in memory (at most FLUSH_SECONDS, or MAX_PENDING bytes) and go out in one write of
+    whole lines to a file opened for appending, so the workers of a cluster sharing a file never
+    cut into each other's lines."""
 
     def __init__(self, folder: str, base: str, level: int, retention: Retention = Retention()) -> None:
         super().__init__(level)
@@ -109,7 +114,9 @@ class DailyFileHandler(logging.Handler):
         self.retention = retention
         self.setFormatter(JsonFormatter())
         self._date: str | None = None
-        self._stream: IO[str] | None = None
+        self._file: Any = None  # an unbuffered binary file opened for appending
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._timer: threading.Timer | None = None
         self._day_starts = self._day_ends = 0.0  # the local day of the current file, as epoch times
 
@@ -120,13 +127,14 @@ class DailyFileHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = self.format(record)
-            if self._stream is None or not self._day_starts <= record.created < self._day_ends:
+            line = (self.format(record) + "\n").encode("utf-8")
+            if self._file is None or not self._day_starts <= record.created < self._day_ends:
+                self._write_pending()  # yesterday's lines go to yesterday's file
                 self._open(file_date(record.created), record.created)
-            assert self._stream is not None
-            self._stream.write(line + "\n")
-            if record.levelno >= logging.ERROR:
-                self._stream.flush()
+            self._pending.append(line)
+            self._pending_size += len(line)
+            if record.levelno >= logging.ERROR or self._pending_size >= MAX_PENDING:
+                self._write_pending()
             elif self._timer is None:
                 self._timer = threading.Timer(FLUSH_SECONDS, self.flush)
                 self._timer.daemon = True
@@ -134,23 +142,32 @@ class DailyFileHandler(logging.Handler):
         except Exception:  # noqa: BLE001 - logging must never break the request that logged
             self.handleError(record)
 
+    def _write_pending(self) -> None:
+        if not self._pending or self._file is None:
+            return
+        data = memoryview(b"".join(self._pending))
+        self._pending.clear()
+        self._pending_size = 0
+        while data:
+            written = self._file.write(data)
+            data = data[written or len(data):]
+
     def flush(self) -> None:
-        """Write what is buffered to the file."""
+        """Write the waiting lines to the file."""
         self.acquire()
         try:
             self._timer = None
-            if self._stream is not None and not self._stream.closed:
-                self._stream.flush()
+            self._write_pending()
         finally:
             self.release()
 
     def _open(self, day: str, created: float) -> None:
-        if self._stream is not None:
-            self._stream.close()
+        if self._file is not None:
+            self._file.close()
         os.makedirs(self.folder, exist_ok=True)
         self._date = day
         self._day_starts, self._day_ends = day_bounds(created)
-        self._stream = open(os.path.join(self.folder, f"{self.base}.{day}"), "a", encoding="utf-8")
+        self._file = open(os.path.join(self.folder, f"{self.base}.{day}"), "ab", buffering=0)
         prune(self.folder, self.base, self.retention, day)
 
     def close(self) -> None:
@@ -159,9 +176,10 @@ class DailyFileHandler(logging.Handler):
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._stream is not None:
-                self._stream.close()
-                self._stream = None
+            if self._file is not None:
+                self._write_pending()
+                self._file.close()
+                self._file = None
         finally:
             self.release()
         super().close()
