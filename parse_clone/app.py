@@ -23,6 +23,7 @@ from .http.routes.sessions import resolve_session
 from .http.web import add_web_routes
 from .livequery import setup_cache_sync, setup_live_query
 from .livequery.bus import CLUSTER_RELAY_ENV
+from .logs.levels import outcome_levels
 from .schema_loader.startup import apply_defined_schemas, install_defined_schemas
 from .storage import open_adapter
 from .storage.base import StorageAdapter
@@ -32,6 +33,7 @@ log = logging.getLogger("parse_clone")
 
 def build_server(config: ServerConfig, storage: StorageAdapter | None = None) -> Server:
     """A Server for this config (storage from databaseURI unless given)."""
+    config.logLevels = outcome_levels(config.logLevels)  # ValueError: an unknown level; defaults filled as Parse's
     storage = storage or open_adapter(config.databaseURI, config.collectionPrefix)
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous

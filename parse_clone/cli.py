@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 import traceback
@@ -21,6 +20,7 @@ from .commands.option_flags import add_option_flags, bare_booleans, flag_values
 from .cluster import is_worker, run_cluster, worker_count
 from .config import ServerConfig, load_config
 from .config_sources import unknown_option
+from .logs.setup import configure_logging
 from .option_spec import ConfigError
 from .schema_loader import PlanRefused, SchemaFileError
 
@@ -68,9 +68,11 @@ def serve(args: argparse.Namespace) -> None:
         print(f"parse-clone: warning: {message}", file=sys.stderr, flush=True)
     config.schema = schema_option(config.schema, args.no_schema)
     config.cloud = cloud_path(config.cloud, args.no_cloud)
-    logging.basicConfig(level=logging.DEBUG if config.verbose else getattr(logging, config.logLevel.upper(),
-                                                                            logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        configure_logging(config)  # console and ./logs files, as Parse Server's logger (parse_clone/logs)
+    except ValueError as e:
+        print(f"parse-clone: not starting, an option is invalid: {e}", file=sys.stderr, flush=True)
+        sys.exit(1)
     if config.databaseURI.startswith("sqlite:///./"):
         os.makedirs(os.path.dirname(config.databaseURI[len("sqlite:///"):]) or ".", exist_ok=True)
     try:

@@ -65,8 +65,14 @@ class ServerConfig:
     enableAnonymousUsers: bool = True
     cacheTTL: int = 5000  # ms a cached session/role lookup may be reused (other instances' writes)
     auth: dict[str, Any] = field(default_factory=dict)  # {provider: {"module", "options", "enabled"}}
-    logLevel: str = "info"
-    verbose: bool = False
+    # Logs (parse_clone/logs): Parse Server's options; the CLI installs the handlers, /scriptlog reads the files.
+    logLevel: str | None = None  # error, warn, info (the default), verbose, debug, silly
+    verbose: bool = False  # the verbose level (an explicit logLevel may narrow it)
+    silent: bool | None = None  # no console output (the files are still written)
+    jsonLogs: bool | None = None  # console lines as JSON objects (the files always are)
+    logsFolder: str | None = "./logs"  # daily files parse-server.info.<date> / .err.<date>; null: none
+    maxLogFiles: int | str | None = None  # files to keep, or days with a "d" suffix ("14d"); unset: all
+    logLevels: dict[str, Any] = field(default_factory=dict)  # level of each cloud-code outcome line
     cloud: str | None = None  # cloud code folder (or .py file); `serve` defaults to ./cloud when it exists
     cloudCodeTimeout: int = 30000  # ms a hook or cloud function may run (0: no limit); jobs have none
     # Defined schemas (schema_loader/startup.py): a schema file path, or Parse's {definitions, strict,

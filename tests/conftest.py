@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from typing import Any
 
@@ -10,6 +13,12 @@ import pytest
 
 from parse_clone.app import build_app, build_server
 from parse_clone.config import ServerConfig
+
+# Servers the tests start as subprocesses (`parse-clone serve`, cwd the repository) write their log
+# files here instead of ./logs: the suite leaves nothing in the checkout.
+_LOGS = tempfile.mkdtemp(prefix="parse-clone-test-logs-")
+os.environ.setdefault("PARSE_SERVER_LOGS_FOLDER", _LOGS)
+atexit.register(shutil.rmtree, _LOGS, True)
 
 APP_ID = "test"
 MASTER_KEY = "test"

@@ -16,6 +16,7 @@ from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
 from ..route_allow_list import normalized_route, route_allowed
 from ..trust_proxy import request_ip
+from .access_log import log_access, log_parse_error, log_request, log_response, verbose_enabled
 from .keys import key_auth
 from .idempotency import ensure_idempotency
 from .sanitize import client_message
@@ -83,11 +84,15 @@ class Pipeline:
         started = time.perf_counter()
         cors = cors_headers(self.server, request.headers.get("Origin"))
         if request.method == "OPTIONS":
+            log_access(request.method, request.path, request.query_string, 200,
+                       (time.perf_counter() - started) * 1000)
             return web.Response(status=200, headers=cors)
         try:
             reply = await self._handle(request)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Parse error response
-            if not isinstance(exc, (ParseError, Unauthorized)):
+            if isinstance(exc, ParseError):
+                log_parse_error(exc, self.server.config.logLevels)
+            elif not isinstance(exc, Unauthorized):
                 log.exception("unhandled error on %s %s", request.method, request.path)
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
         headers = {**cors, **reply.headers}
@@ -100,9 +105,8 @@ class Pipeline:
             resp = web.Response(status=reply.status, headers=headers)
         else:
             resp = json_response(reply.body if reply.body is not None else {}, reply.status, headers)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s -> %s (%.1f ms)", request.method, request.path, reply.status,
-                      (time.perf_counter() - started) * 1000)
+        log_access(request.method, request.path, request.query_string, reply.status,
+                   (time.perf_counter() - started) * 1000)
         return resp
 
     async def _handle(self, request: web.Request) -> Reply:
@@ -190,7 +194,13 @@ class Pipeline:
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers,
                                    context=preq.info.context))  # what cloud hooks see
         try:
-            return await route.handler(self.server, preq)
+            if not verbose_enabled():
+                return await route.handler(self.server, preq)
+            url = preq.mount_prefix + preq.path
+            log_request(preq.method, url, preq.body)
+            reply = await route.handler(self.server, preq)
+            log_response(preq.method, url, reply.body if reply.stream is None and reply.raw is None else "(binary)")
+            return reply
         finally:
             unbind_call(token)
 

@@ -14,7 +14,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "config", "config_sources", "option_spec", "option_docs", "options_table", "trust_proxy",
      "route_allow_list"),
     ("language",),
-    ("storage", "files", "cloud", "email", "web"),
+    ("storage", "files", "cloud", "email", "web", "logs"),
     ("core.schema",),
     ("core.runtime",),
     ("core.permissions",),

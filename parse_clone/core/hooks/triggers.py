@@ -22,6 +22,7 @@ from ...cloud.runner import call_hook
 from ...cloud.validators import Validator, check_rate_limit, run_validator
 from ...storage.base import ClassSchema, FindOptions
 from ..runtime.auth import Auth
+from .outcome_log import HookOutcome
 from ..runtime.call import CallInfo, bind_call, current_call, unbind_call, with_running
 from ...errors import ParseError
 from ...language.transform import decode_object
@@ -76,7 +77,20 @@ async def run_hook(server: "Server", hook: Hook, kind: str, class_name: str, req
     """Validate and run one hook; its return value, or SKIPPED. Errors as ParseErrors (see module doc).
 
     `skippable`: honour skip_with_master_key (triggers only, as in Parse);
-    `wrap_errors`: turn other exceptions into 141 (file triggers map them themselves)."""
+    `wrap_errors`: turn other exceptions into 141 (file triggers map them themselves).
+    The outcome is logged as Parse Server does (outcome_log.py, levels from logLevels)."""
+    outcome = HookOutcome(server, kind, class_name, req)
+    try:
+        result = await _run_hook(server, hook, kind, class_name, req, wrap_errors, skippable)
+    except ParseError as e:
+        outcome.failed(e)
+        raise
+    outcome.succeeded(result)
+    return result
+
+
+async def _run_hook(server: "Server", hook: Hook, kind: str, class_name: str, req: Request,
+                    wrap_errors: bool, skippable: bool) -> Any:
     validator = hook.validator
     if isinstance(validator, Validator) and validator.rate_limit is not None:
         check_rate_limit(server.cloud.rate_limiter, hook.label, validator.rate_limit, req)
@@ -88,9 +102,8 @@ async def run_hook(server: "Server", hook: Hook, kind: str, class_name: str, req
     token = bind_call(with_running(call, kind, class_name))
     try:
         return await call_hook(hook.handler, req, timeout_of(server), f"{hook.label} ({hook.source})")
-    except ParseError as e:
-        log.info("%s refused: %s %s", hook.label, e.code, e.message)
-        raise
+    except ParseError:
+        raise  # a refusal: outcome_log writes its line
     except HookTimeout as e:
         log.error("%s", e)
         raise ParseError(ParseError.SCRIPT_FAILED, f"{hook.label} timed out") from None

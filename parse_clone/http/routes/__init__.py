@@ -12,6 +12,7 @@ from . import (
     functions,
     hooks,
     installations,
+    logs,
     misc,
     pages,
     schemas,
@@ -24,6 +25,6 @@ def build_router() -> Router:
     """Every route the server answers, in match order."""
     router = Router()
     for module in (misc, users, sessions, classes, installations, schemas, config, aggregate, batch, files,
-                   functions, hooks, pages):
+                   functions, hooks, pages, logs):
         module.register(router)
     return router

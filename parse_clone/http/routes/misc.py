@@ -24,7 +24,7 @@ async def server_info(server: Server, req: ParseRequest) -> Reply:
         "globalConfig": {"create": True, "read": True, "update": True, "delete": True},
         "hooks": {"create": False, "read": False, "update": False, "delete": False},
         "cloudCode": {"jobs": False},
-        "logs": {"level": False, "size": False, "order": False, "until": False, "from": False},
+        "logs": {"level": True, "size": True, "order": True, "until": True, "from": True},  # /scriptlog
         "push": {"immediatePush": False, "scheduledPush": False, "storedPushData": False,
                  "pushAudiences": False, "localization": False},
         "schemas": {"addField": True, "removeField": True, "addClass": True, "removeClass": True,
