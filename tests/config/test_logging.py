@@ -161,6 +161,18 @@ def test_an_error_line_is_on_disk_at_once_with_the_lines_before_it(tmp_path):
         handler.close()
 
 
+def test_two_writers_of_one_file_never_cut_into_each_others_lines(tmp_path):
+    first, second = (DailyFileHandler(str(tmp_path), "parse-server.info", logging.INFO) for _ in range(2))
+    try:
+        for i in range(2000):  # each writer's batch passes MAX_PENDING several times
+            (first if i % 2 else second).handle(record(f"line {i} " + "x" * 100, "2026-12-04"))
+    finally:
+        first.close()
+        second.close()
+    lines = (tmp_path / "parse-server.info.2026-12-04").read_text().splitlines()
+    assert sorted(int(json.loads(line)["message"].split()[1]) for line in lines) == list(range(2000))
+
+
 def test_a_new_file_starts_each_day(tmp_path):
     handler = DailyFileHandler(str(tmp_path), "parse-server.info", logging.INFO)
     for day in ("2026-12-04", "2026-12-04", "2026-12-05"):
