@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from ..errors import ParseError
 from ..logs.levels import PYTHON_LEVEL, VERBOSE
-from ..logs.redact import masked_url
+from ..logs.redact import CLEAN, masked_url
 
 access_log = logging.getLogger("parse_clone.access")
 error_log = logging.getLogger("parse_clone.errors")
@@ -55,10 +56,44 @@ def log_access(method: str, path: str, query_string: str, status: int, duration_
     ms = round(duration_ms, 1)
     # makeRecord + handle: the same record logger.info makes, without its search for the caller's frame
     # (a fifth of the line's cost on the hottest path).
-    record = access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, "%s %s %s %s ms",
-                                   (method, url, status, ms), None,
-                                   extra={"meta": {"method": method, "url": url, "status": status, "durationMs": ms}})
+    record = _AccessRecord(f"{method} {url} {status} {ms} ms",
+                           {"method": method, "url": url, "status": status, "durationMs": ms})
+    if not query_string:
+        record.redacted_by = CLEAN  # a method, a path and numbers: nothing to mask, skip the scan
     access_log.handle(record)
+
+
+_START = time.time()
+
+
+class _AccessRecord(logging.LogRecord):
+    """An access line's record, made without LogRecord's per-record lookups (thread, process names):
+    the same attributes, filled from values known up front. It costs a third of a logged line less."""
+
+    def __init__(self, message: str, meta: dict[str, Any]) -> None:  # noqa: D107 - no super(): that is the point
+        now = time.time()
+        self.name = access_log.name
+        self.msg = message
+        self.args = None
+        self.levelname = "INFO"
+        self.levelno = logging.INFO
+        self.pathname = __file__
+        self.filename = "access_log.py"
+        self.module = "access_log"
+        self.exc_info = None
+        self.exc_text = None
+        self.stack_info = None
+        self.lineno = 0
+        self.funcName = "log_access"
+        self.created = now
+        self.msecs = int((now - int(now)) * 1000) + 0.0
+        self.relativeCreated = (now - _START) * 1000
+        self.thread = None
+        self.threadName = None
+        self.processName = None
+        self.process = None
+        self.taskName = None
+        self.meta = meta
 
 
 def log_parse_error(error: ParseError, log_levels: dict[str, Any] | None) -> None:

@@ -7,6 +7,7 @@ then the record's `meta` fields (e.g. the access line's method, url, status, dur
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,10 +18,16 @@ from .levels import parse_level_name
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+_second: list[Any] = [None, ""]  # the last whole second formatted, and its text up to the '.'
+
+
 def iso_timestamp(created: float) -> str:
-    """'2026-12-06T12:00:00.123Z' for a record's creation time."""
-    moment = datetime.fromtimestamp(created, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """'2026-12-06T12:00:00.123Z' for a record's creation time (the second's text is reused)."""
+    whole = int(created)
+    if _second[0] != whole:
+        _second[1] = datetime.fromtimestamp(whole, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
+        _second[0] = whole
+    return f"{_second[1]}{int((created - whole) * 1000):03d}Z"
 
 
 def record_object(record: logging.LogRecord) -> dict[str, Any]:
@@ -45,6 +52,20 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(record_object(record), default=str).decode()
 
 
+class TextFormatter(logging.Formatter):
+    """The console's readable line: time, level, logger, message (the second's text is reused)."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+        self._second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        whole = int(record.created)
+        if self._second[0] != whole:
+            self._second = (whole, time.strftime("%Y-%m-%d %H:%M:%S", self.converter(whole)))
+        return f"{self._second[1]},{int(record.msecs):03d}"
+
+
 def text_formatter() -> logging.Formatter:
     """The console's readable line: time, level, logger, message."""
-    return logging.Formatter(TEXT_FORMAT)
+    return TextFormatter()

@@ -44,6 +44,9 @@ def masked_url(path: str, query_string: str) -> str:
     return f"{path}?{'&'.join(parts)}" if parts else path
 
 
+CLEAN = object()  # `record.redacted_by = CLEAN`: the line was built from values that cannot hold a secret
+
+
 class Redactor(logging.Filter):
     """Rewrites each record's message without secrets (the record keeps no args afterwards)."""
 
@@ -65,8 +68,9 @@ class Redactor(logging.Filter):
         return _SESSION_TOKEN.sub(MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "redacted_by", None) is self:
-            return True  # the same record reaching a second handler (console, then the file)
+        done = getattr(record, "redacted_by", None)
+        if done is self or done is CLEAN:
+            return True  # the same record reaching a second handler, or a line built with no secret in it
         record.redacted_by = self
         message = record.getMessage()
         if record.exc_info and not record.exc_text:

@@ -15,13 +15,50 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .files import ERROR_FILE, INFO_FILE, DailyFileHandler, parse_max_log_files
+from .files import ERROR_FILE, FLUSH_SECONDS, INFO_FILE, DailyFileHandler, parse_max_log_files
 from .levels import threshold
 from .records import JsonFormatter, text_formatter
 from .redact import Redactor, secrets_of
+
+
+class ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The console handler, flushing warnings and errors at once and other lines within FLUSH_SECONDS
+    (a flush per access line is a write system call per request)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self._timer: threading.Timer | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.stream.write(self.format(record) + self.terminator)
+            if record.levelno >= logging.WARNING:
+                self.flush()
+            elif self._timer is None:
+                self._timer = threading.Timer(FLUSH_SECONDS, self._timed_flush)
+                self._timer.daemon = True
+                self._timer.start()
+        except Exception:  # noqa: BLE001 - logging must never break the request that logged
+            self.handleError(record)
+
+    def _timed_flush(self) -> None:
+        self.acquire()
+        try:
+            self._timer = None
+            super().flush()
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.flush()
+        super().close()
 
 
 def logs_folder(config: Any) -> str | None:
@@ -59,7 +96,7 @@ def configure_logging(config: Any, stream: TextIO | None = None) -> LoggingSetup
     root = logging.getLogger()
     setup = LoggingSetup(level=level, folder=logs_folder(config), previous_level=root.level)
     if not getattr(config, "silent", None):
-        console = logging.StreamHandler(stream or sys.stdout)
+        console = ConsoleHandler(stream or sys.stdout)
         console.setFormatter(JsonFormatter() if getattr(config, "jsonLogs", None) else text_formatter())
         setup.handlers.append(console)
     if setup.folder is not None:
