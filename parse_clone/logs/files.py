@@ -100,6 +100,14 @@ def prune(folder: str, base: str, retention: Retention, today: str) -> list[str]
     return removed
 
 
+def flush_timer(flush: Any) -> threading.Timer:
+    """A started daemon timer calling `flush` in FLUSH_SECONDS (lines wait for it, not one write each)."""
+    timer = threading.Timer(FLUSH_SECONDS, flush)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 class DailyFileHandler(logging.Handler):
     """Writes records as JSON lines to `<folder>/<base>.<date>`, starting a new file each day.
 
@@ -136,9 +144,7 @@ class DailyFileHandler(logging.Handler):
             if record.levelno >= logging.ERROR or self._pending_size >= MAX_PENDING:
                 self._write_pending()
             elif self._timer is None:
-                self._timer = threading.Timer(FLUSH_SECONDS, self.flush)
-                self._timer.daemon = True
-                self._timer.start()
+                self._timer = flush_timer(self.flush)
         except Exception:  # noqa: BLE001 - logging must never break the request that logged
             self.handleError(record)
 

@@ -19,14 +19,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .files import ERROR_FILE, FLUSH_SECONDS, INFO_FILE, DailyFileHandler, parse_max_log_files
+from .files import ERROR_FILE, INFO_FILE, DailyFileHandler, flush_timer, parse_max_log_files
 from .levels import threshold
 from .records import JsonFormatter, text_formatter
 from .redact import Redactor, secrets_of
 
 
 class ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The console handler, flushing warnings and errors at once and other lines within FLUSH_SECONDS
+    """The console handler, flushing warnings and errors at once and other lines within files.FLUSH_SECONDS
     (a flush per access line is a write system call per request)."""
 
     def __init__(self, stream: TextIO) -> None:
@@ -39,9 +39,7 @@ class ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
             if record.levelno >= logging.WARNING:
                 self.flush()
             elif self._timer is None:
-                self._timer = threading.Timer(FLUSH_SECONDS, self._timed_flush)
-                self._timer.daemon = True
-                self._timer.start()
+                self._timer = flush_timer(self._timed_flush)
         except Exception:  # noqa: BLE001 - logging must never break the request that logged
             self.handleError(record)
 
