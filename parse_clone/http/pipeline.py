@@ -16,6 +16,7 @@ from ..errors import ParseError, Unauthorized
 from ..core.runtime.server import Server
 from .keys import key_auth
 from .idempotency import ensure_idempotency
+from .rate_limit import RateLimited, enforce_rate_limit
 from .sanitize import client_message
 from .request import (
     ParseRequest,
@@ -88,6 +89,8 @@ class Pipeline:
             if not isinstance(exc, (ParseError, Unauthorized)):
                 log.exception("unhandled error on %s %s", request.method, request.path)
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
+            if isinstance(exc, RateLimited):
+                reply.headers.update(exc.headers)
         headers = {**cors, **reply.headers}
         if reply.stream is not None:
             resp: web.StreamResponse = await stream_reply(request, reply, headers)
@@ -176,8 +179,10 @@ class Pipeline:
             return Reply({"error": f"Cannot {preq.method} {preq.mount_prefix}{preq.path}"}, 404)
         route, params = matched
         preq.params = params
+        limit_headers: dict[str, str] = {}
         if authenticate and not route.public:
             preq.auth = await self.authenticate(preq)
+            limit_headers = await enforce_rate_limit(self.server, preq)  # rateLimit: 429 over the limit
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")
         if route.idempotent:
@@ -185,9 +190,12 @@ class Pipeline:
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers,
                                    context=preq.info.context))  # what cloud hooks see
         try:
-            return await route.handler(self.server, preq)
+            reply = await route.handler(self.server, preq)
         finally:
             unbind_call(token)
+        if limit_headers:
+            reply.headers.update(limit_headers)
+        return reply
 
     async def authenticate(self, preq: ParseRequest):
         """Keys first, then the session token (when a session resolver is installed)."""

@@ -16,6 +16,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("storage", "files", "cloud", "email", "web"),
     ("core.schema",),
     ("core.runtime",),
+    ("core.request_complexity",),
     ("core.permissions",),
     ("core.files",),
     ("core.hooks",),
