@@ -10,12 +10,13 @@ Cloud code reads and writes never pass through HTTP here, so they are never coun
 
 Counters are fixed windows: in memory by default, in Redis with `redisUrl` (keys `rl:<client key>`
 with a millisecond expiry, as Parse Server's store writes them), so instances and cluster workers
-share them. Responses of counted requests carry X-RateLimit-Limit/-Remaining/-Reset; a 429 also
+share them. When Redis cannot be reached the request is logged and let through, as Parse Server does. Responses of counted requests carry X-RateLimit-Limit/-Remaining/-Reset; a 429 also
 Retry-After.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ..core.runtime.server import Server
     from .request import ParseRequest
 
+log = logging.getLogger("parse_clone.http")
 DEFAULT_MESSAGE = "Too many requests."
 ZONES = ("global", "session", "user", "ip")
 OPTION_KEYS = ("errorResponseMessage", "includeInternalRequests", "includeMasterKey", "redisUrl",
@@ -102,6 +104,10 @@ def _validate_entry(entry: dict[str, Any]) -> None:
         raise ValueError("rateLimit.redisUrl must be a string")
 
 
+class StoreUnavailable(Exception):
+    """The counter store could not be reached; like Parse Server, the request is then not limited."""
+
+
 class CounterStore(Protocol):
     """Fixed-window hit counters."""
 
@@ -155,9 +161,8 @@ class RedisStore:
     async def increment(self, key: str, window_ms: float) -> tuple[int, float]:
         try:
             hits, ttl = await self._script(keys=[self.PREFIX + key], args=[int(window_ms)])
-        except Exception as exc:  # noqa: BLE001 - an unreachable store must not pass requests silently
-            raise ParseError(ParseError.INTERNAL_SERVER_ERROR,
-                             f"rate limit store {self.url} failed: {exc.__class__.__name__}") from None
+        except Exception as exc:  # noqa: BLE001 - any store failure
+            raise StoreUnavailable(f"rate limit store {self.url} failed: {exc.__class__.__name__}: {exc}") from None
         return int(hits), self.clock() + int(ttl) / 1000
 
     async def close(self) -> None:
@@ -254,7 +259,11 @@ class RateLimits:
         for rule in self.rules:
             if not rule.applies(path, methods, is_master):
                 continue
-            hits, reset = await rule.store.increment(_client_key(rule, server, preq, path), rule.window_ms)
+            try:
+                hits, reset = await rule.store.increment(_client_key(rule, server, preq, path), rule.window_ms)
+            except StoreUnavailable as exc:
+                log.error("%s; %s %s is not rate limited", exc, method, path)
+                continue
             headers = _headers(rule, hits, reset)
             if hits > rule.count and refused is None:
                 refused = rule
