@@ -104,6 +104,17 @@ def check_where(server: "Server", auth: "Auth", where: Any) -> None:
         _refuse_regex(where)
 
 
+def check_live_query_where(server: "Server", has_master_key: bool, where: Any) -> None:
+    """queryDepth and allowRegex for a LiveQuery subscription (which has no subqueries)."""
+    limits = None if has_master_key else complexity_of(server)
+    if limits is None or limits == UNLIMITED:
+        return
+    if limits.queryDepth != -1:
+        _check_depth(where, 0, limits.queryDepth)
+    if not limits.allowRegex:
+        _refuse_regex(where)
+
+
 def _check_depth(node: Any, depth: int, limit: int) -> None:
     # Every value is visited so that an $or under $elemMatch or a field still counts; only the
     # logical operators add a level.
