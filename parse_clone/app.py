@@ -9,6 +9,7 @@ from aiohttp import web
 
 from .config import ServerConfig
 from .core.auth.account_options import check_account_options
+from .core.request_complexity import read_request_complexity
 from .core.hooks.runtime import install_cloud, start_cloud, stop_cloud
 from .core.files.service import download_rules, upload_rules
 from .core.auth.providers import registry_for
@@ -18,6 +19,7 @@ from .files import open_files_adapter
 from .graphql import mount_graphql
 from .http.idempotency import compile_paths
 from .http.pipeline import Pipeline
+from .http.rate_limit import build_rate_limits
 from .http.routes import build_router
 from .http.routes.sessions import resolve_session
 from .http.web import add_web_routes
@@ -40,8 +42,12 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload
     download_rules(config)  # likewise fileDownload
     compile_paths(config.idempotencyOptions)  # likewise a bad idempotencyOptions
+    complexity = read_request_complexity(config.requestComplexity)  # ValueError naming the bad key
+    rate_limits = build_rate_limits(config.rateLimit)  # ValueError with Parse Server's message
     server = Server(config=config, storage=storage, files=open_files_adapter(config, storage),
                     data_source=CoreDataSource)
+    server.extras["request_complexity"] = complexity
+    server.extras["rate_limits"] = rate_limits
     registry_for(server)  # a bad `auth` option fails at start, not at the first login
     check_account_options(server)  # ValueError: bad emailAdapter, accountLockout, passwordPolicy or pages
     install_defined_schemas(server)  # SchemaFileError: an invalid schema file stops the start, nothing applied
@@ -76,6 +82,8 @@ def build_app(server: Server) -> web.Application:
 
     async def on_cleanup(_: web.Application) -> None:
         await stop_cloud(server)
+        if server.extras.get("rate_limits") is not None:
+            await server.extras["rate_limits"].close()  # its Redis connections
         if sync_bus is not None:
             await sync_bus.close()
         await server.stop()

@@ -99,6 +99,10 @@ class ServerConfig:
     pages: dict[str, Any] = field(default_factory=dict)
     cluster: int | bool | None = None  # worker processes on one port: true = one per CPU core (cluster.py)
     idempotencyOptions: dict[str, Any] | None = None  # {paths: [regex, ...], ttl: seconds}; http/idempotency.py
+    # Request limits: rateLimit [{requestPath, requestTimeWindow, requestCount, ...}] (http/rate_limit.py),
+    # requestComplexity {includeDepth, queryDepth, ...} (core/request_complexity.py); Parse Server's shapes.
+    rateLimit: list[dict[str, Any]] | dict[str, Any] = field(default_factory=list)
+    requestComplexity: dict[str, Any] | None = None
     accountLockout: dict[str, Any] | None = None  # {duration (minutes), threshold, unlockOnPasswordReset}
     passwordPolicy: dict[str, Any] | None = None
     extendSessionOnUse: bool = False

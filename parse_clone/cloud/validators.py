@@ -56,11 +56,34 @@ class RateLimit:
     zone: str = "ip"
     include_master_key: bool = False
 
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> "RateLimit":
+        """From snake_case keys, or Parse Server's validator rateLimit keys (requestCount, requestTimeWindow
+        in ms, errorResponseMessage, zone, includeMasterKey); ValueError names an unknown key."""
+        if not any(key in _PARSE_RATE_LIMIT_KEYS and key != "zone" for key in options):  # zone: both forms
+            return cls(**options)
+        for key in options:
+            if key not in _PARSE_RATE_LIMIT_KEYS:
+                raise ValueError(f'Invalid rate limit option "{key}"')
+        for key in ("requestCount", "requestTimeWindow"):
+            value = options.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"rateLimit.{key} must be a number")
+        return cls(requests=int(options["requestCount"]), window=options["requestTimeWindow"] / 1000,
+                   message=options.get("errorResponseMessage") or "Too many requests.",
+                   zone=options.get("zone") or "ip", include_master_key=bool(options.get("includeMasterKey")))
+
     def __post_init__(self) -> None:
         if self.zone not in ("ip", "user", "session", "global"):
             raise ValueError(f"rate_limit zone must be ip, user, session or global, not {self.zone!r}")
         if self.requests < 0 or self.window <= 0:
             raise ValueError("rate_limit needs requests >= 0 and a positive window")
+
+
+# Parse Server's names (a cloud rate limit is always per hook, so no requestPath or requestMethods; the
+# counters are this process's, so no redisUrl; cloud code never calls itself over HTTP).
+_PARSE_RATE_LIMIT_KEYS = ("requestCount", "requestTimeWindow", "errorResponseMessage", "zone", "includeMasterKey",
+                          "includeInternalRequests")
 
 
 RoleSpec = Union[Sequence[str], Callable[[], Any], None]
@@ -86,7 +109,7 @@ class Validator:
         if isinstance(self.require_user_keys, dict):
             self.require_user_keys = {k: _as_field(k, v) for k, v in self.require_user_keys.items()}
         if isinstance(self.rate_limit, dict):
-            self.rate_limit = RateLimit(**self.rate_limit)
+            self.rate_limit = RateLimit.from_options(self.rate_limit)
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> "Validator | None":

@@ -19,6 +19,8 @@ from ..trust_proxy import request_ip
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
 from .introspection import asks_for_schema, redact_errors, refusal
+from ..core.request_complexity import complexity_of
+from .limits import complexity_error
 from .results import RULES, BadRequest, failure, format_error
 from .schema import SchemaCache
 from .subscriptions import handle_graphql_ws
@@ -176,6 +178,9 @@ class GraphQLEndpoint:
         if method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
             return {"errors": [{"message": "Can only perform a mutation operation from a POST request.",
                                 "extensions": {"code": "BAD_REQUEST"}}]}, 405
+        refused = self._too_complex(preq, operation, document)
+        if refused is not None:
+            return refused
         ctx = GraphQLContext(self.server, preq.auth, preq, built.models)
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers, context=preq.info.context))
         try:
@@ -192,6 +197,17 @@ class GraphQLEndpoint:
             body["errors"] = [format_error(e) for e in result.errors]
         body["data"] = result.data
         return body, 200
+
+    def _too_complex(self, preq: ParseRequest, operation: Any, document: Any) -> tuple[dict[str, Any], int] | None:
+        """requestComplexity.graphQLDepth / graphQLFields, for callers without the master or maintenance key."""
+        if operation is None or preq.auth.is_master or preq.auth.is_maintenance:
+            return None
+        limits = complexity_of(self.server)
+        message = complexity_error(operation, document, limits.graphQLDepth, limits.graphQLFields)
+        if message is None:
+            return None
+        # What Apollo answers for Parse Server's refusal: the error has no code of its own.
+        return {"errors": [{"message": message, "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}, 400
 
 
 def mount_graphql(app: web.Application, server: "Server", live: "LiveQueryServer | None" = None) -> GraphQLEndpoint:

@@ -19,6 +19,7 @@ from ..trust_proxy import request_ip
 from .access_log import log_access, log_parse_error, log_request, log_response, verbose_enabled
 from .keys import key_auth
 from .idempotency import ensure_idempotency
+from .rate_limit import RateLimited, enforce_rate_limit
 from .sanitize import client_message
 from .request import (
     ParseRequest,
@@ -95,6 +96,8 @@ class Pipeline:
             elif not isinstance(exc, Unauthorized):
                 log.exception("unhandled error on %s %s", request.method, request.path)
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
+            if isinstance(exc, RateLimited):
+                reply.headers.update(exc.headers)
         headers = {**cors, **reply.headers}
         if reply.stream is not None:
             resp: web.StreamResponse = await stream_reply(request, reply, headers)
@@ -182,11 +185,14 @@ class Pipeline:
             return Reply({"error": f"Cannot {preq.method} {preq.mount_prefix}{preq.path}"}, 404)
         route, params = matched
         preq.params = params
+        limit_headers: dict[str, str] = {}
         if authenticate and not route.public:
             preq.auth = await self.authenticate(preq)
         allow = self.server.extras.get("route_allow_list")
-        if allow is not None:
+        if allow is not None:  # before the rate limit, as in Parse Server
             self._check_route_allowed(allow, preq)
+        if authenticate and not route.public:
+            limit_headers = await enforce_rate_limit(self.server, preq)  # rateLimit: 429 over the limit
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")
         if route.idempotent:
@@ -195,14 +201,18 @@ class Pipeline:
                                    context=preq.info.context))  # what cloud hooks see
         try:
             if not verbose_enabled():
-                return await route.handler(self.server, preq)
-            url = preq.mount_prefix + preq.path
-            log_request(preq.method, url, preq.body)
-            reply = await route.handler(self.server, preq)
-            log_response(preq.method, url, reply.body if reply.stream is None and reply.raw is None else "(binary)")
-            return reply
+                reply = await route.handler(self.server, preq)
+            else:
+                url = preq.mount_prefix + preq.path
+                log_request(preq.method, url, preq.body)
+                reply = await route.handler(self.server, preq)
+                log_response(preq.method, url,
+                             reply.body if reply.stream is None and reply.raw is None else "(binary)")
         finally:
             unbind_call(token)
+        if limit_headers:
+            reply.headers.update(limit_headers)
+        return reply
 
     def _check_route_allowed(self, allow: Any, preq: ParseRequest) -> None:
         """routeAllowList: 119 for a route outside it, unless the master or maintenance key is used."""

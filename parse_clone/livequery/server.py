@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import WSMsgType, web
 
+from ..core.request_complexity import check_live_query_where
 from ..core.runtime.auth import Auth
 from ..core.auth.cache import role_cache
 from ..errors import ParseError
@@ -247,6 +248,7 @@ class LiveQueryServer:
         if spec.class_name == "_Session" and not client.has_master_key:
             spec = await self._own_sessions(client, spec, token, auth)
         check_live_query(spec.where, client.has_master_key)
+        check_live_query_where(self.server, client.has_master_key, spec.where)  # requestComplexity
         schema = await self.server.schema.get(spec.class_name)
         fields = schema["fields"] if schema else {}
         subscription = self.index.get_or_add(spec.class_name, spec.where,

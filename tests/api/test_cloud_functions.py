@@ -238,3 +238,18 @@ async def test_new_or_changed_objects_in_a_result_are_sent_as_pointers(api, clou
         200, {"result": {"__type": "Pointer", "className": "Job", "objectId": "j1"}})
     status, body = await api.post("/functions/unsaved")
     assert (status, body["code"]) == (400, 141) and "cannot point to an unsaved Job" in body["error"]
+
+
+async def test_rate_limit_takes_parse_servers_validator_keys(api, cloud):
+    cloud.define("parse_style", lambda req: "ok", rate_limit={
+        "requestCount": 1, "requestTimeWindow": 600_000, "errorResponseMessage": "Wait", "includeMasterKey": True})
+    assert await api.post("/functions/parse_style") == (200, {"result": "ok"})
+    assert await api.post("/functions/parse_style", master=True) == (429, {"code": 100, "error": "Wait"})
+
+
+def test_rate_limit_refuses_unknown_parse_keys(cloud):
+    with pytest.raises(ValueError, match='Invalid rate limit option "requestPath"'):
+        cloud.define("bad", lambda req: "ok", rate_limit={"requestCount": 1, "requestTimeWindow": 1000,
+                                                          "requestPath": "/x"})
+    with pytest.raises(ValueError, match="rateLimit.requestTimeWindow must be a number"):
+        cloud.define("bad", lambda req: "ok", rate_limit={"requestCount": 1})

@@ -128,11 +128,11 @@ def test_unknown_nested_key_stops_the_start(tmp_path):
 
 def test_not_implemented_option_in_the_file_warns(tmp_path):
     path = tmp_path / "c.json"
-    path.write_text(json.dumps({"rateLimit": [{"requestPath": "*", "requestCount": 1}]}))
+    path.write_text(json.dumps({"scheduledPush": True}))
     warnings: list[str] = []
     load_config(str(path), environ={}, warnings=warnings)
-    assert warnings == ["option rateLimit (env PARSE_SERVER_RATE_LIMIT) is a Parse Server option this server "
-                        "does not implement; it has no effect"]
+    assert warnings == ["option scheduledPush (env PARSE_SERVER_SCHEDULED_PUSH) is a Parse Server option this "
+                        "server does not implement; it has no effect"]
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

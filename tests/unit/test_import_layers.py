@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("storage", "files", "cloud", "email", "web", "logs"),
     ("core.schema",),
     ("core.runtime",),
+    ("core.request_complexity",),
     ("core.permissions",),
     ("core.files",),
     ("core.hooks",),

@@ -17,6 +17,7 @@ from ..schema.defs import SYSTEM_CLASSES, field_name_is_valid
 from ..runtime.server import Server
 from ..permissions.own_sessions import own_sessions_where
 from .subqueries import resolve_subqueries
+from ..request_complexity import check_include, check_where
 from ...language.transform import decode_object, relation_stubs
 from ...language.where import normalize_where, validate_where
 
@@ -105,6 +106,7 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     is_get = is_get or (len(opts.where) == 1 and isinstance(opts.where.get("objectId"), str))
     # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
     operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
+    check_where(server, auth, opts.where)  # requestComplexity: queryDepth, subqueryDepth, allowRegex
     where = await build_where(server, auth, class_name, schema, opts.where, operation)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}
@@ -113,6 +115,7 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     count_where = where
     if opts.count and operation != "count" and not auth.bypasses_permissions:
         count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
+    check_include(server, auth, _include_paths(schema, opts)[0])  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
     if where is not None and opts.limit != 0:
         find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
@@ -134,8 +137,8 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     return response
 
 
-async def _post_process(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
-                        results: list[dict[str, Any]], opts: QueryOptions) -> None:
+def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], list[str] | None]:
+    """The include paths a find resolves (asked, implied by dotted keys, or all linked fields) and its keys."""
     include = list(opts.include)
     for key in (opts.keys or []) + opts.exclude_keys:
         if "." in key:
@@ -146,7 +149,12 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
         include.extend(linked)
         if keys is not None:
             keys = keys + linked
-    include = [p for p in include if p != "*"]
+    return [p for p in include if p != "*"], keys
+
+
+async def _post_process(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
+                        results: list[dict[str, Any]], opts: QueryOptions) -> None:
+    include, keys = _include_paths(schema, opts)
     if include:
         await apply_include(server, auth, results, include, keys, opts.exclude_keys, find)
     if not auth.bypasses_permissions:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ParseError
+from ..request_complexity import subquery_limit, subquery_scope
 from .options import Finder, QueryOptions
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ async def _run_subquery(server: "Server", auth: "Auth", find: "Finder", class_na
         opts.skip = extra.get("skip") if isinstance(extra.get("skip"), int) else 0
         if isinstance(extra.get("order"), str):
             opts.order = [o for o in extra["order"].split(",") if o]
-    response = await find(server, auth, class_name, opts)
+    opts.limit = subquery_limit(server, auth, opts.limit)  # requestComplexity.subqueryLimit
+    with subquery_scope():  # requestComplexity.subqueryDepth
+        response = await find(server, auth, class_name, opts)
     return response["results"]
 
 

@@ -6,7 +6,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ...errors import ParseError, Unauthorized
+from ...core.request_complexity import check_batch_size
 from ...core.runtime.server import Server
+from ..rate_limit import RateLimited, rate_limits_of
 from ..request import ParseRequest
 from ..sanitize import client_message
 from ..router import Reply, Router
@@ -39,6 +41,7 @@ async def handle(server: Server, req: ParseRequest) -> Reply:
     requests = body.get("requests")
     if not isinstance(requests, list):
         raise ParseError(ParseError.INVALID_JSON, "requests must be an array")
+    check_batch_size(server, req.auth, len(requests))  # requestComplexity.batchRequestLimit
     if len(requests) > MAX_BATCH:
         raise ParseError(ParseError.INVALID_JSON, f"too many requests in batch (max {MAX_BATCH})")
     prefixes = _prefixes(server, req)
@@ -46,11 +49,26 @@ async def handle(server: Server, req: ParseRequest) -> Reply:
         if not isinstance(sub, dict):
             raise ParseError(ParseError.INVALID_JSON, "each batch request must be an object")
         routable_path(sub.get("path"), prefixes)
+    await _count_sub_requests(server, req, requests, prefixes)
     if body.get("transaction") is True:
         return await _run_transaction(server, req, requests, prefixes)
     async with server.storage.write_group():
         results = await _run_all(server, req, requests, prefixes)
     return Reply(results)
+
+
+async def _count_sub_requests(server: Server, req: ParseRequest, requests: list[Any], prefixes: list[str]) -> None:
+    """rateLimit counts each sub-request, before any runs; one over the limit fails the batch (code 100)."""
+    limits = rate_limits_of(server)
+    if limits is None:
+        return
+    for sub in requests:
+        path = routable_path(sub.get("path"), prefixes).partition("?")[0]
+        method = str(sub.get("method") or "GET").upper()
+        try:
+            await limits.hit(server, req, path, method, batch=True)
+        except RateLimited as exc:
+            raise ParseError(ParseError.CONNECTION_FAILED, exc.message) from None
 
 
 class _Abort(Exception):
