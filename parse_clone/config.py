@@ -114,6 +114,7 @@ class ServerConfig:
     convertEmailToLowercase: bool = False  # a _User's email / username is stored lowercased (core/write)
     convertUsernameToLowercase: bool = False
     userSensitiveFields: list[str] | None = None
+    protectedFieldsOwnerExempt: bool = True  # a user sees every field of their own _User object
     # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
     mountGraphQL: bool = False
     graphQLPath: str = "/graphql"

@@ -88,7 +88,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('preventLoginWithUnverifiedEmail', 'PARSE_SERVER_PREVENT_LOGIN_WITH_UNVERIFIED_EMAIL', 'boolean|function', False, IMPLEMENTED, "Refuse logins until the user's email is verified."),
     Option('preventSignupWithUnverifiedEmail', 'PARSE_SERVER_PREVENT_SIGNUP_WITH_UNVERIFIED_EMAIL', 'boolean', False, IMPLEMENTED, 'Sign-up returns no session until the email is verified.'),
     Option('protectedFields', 'PARSE_SERVER_PROTECTED_FIELDS', 'object', {'_User': {'*': ['email']}}, IMPLEMENTED, 'Fields hidden from other users, per class and role.'),
-    Option('protectedFieldsOwnerExempt', 'PARSE_SERVER_PROTECTED_FIELDS_OWNER_EXEMPT', 'boolean', True, NOT_IMPLEMENTED, 'protected fields owner exempt.'),
+    Option('protectedFieldsOwnerExempt', 'PARSE_SERVER_PROTECTED_FIELDS_OWNER_EXEMPT', 'boolean', True, IMPLEMENTED, 'A user sees every field of their own _User object, protectedFields notwithstanding.'),
     Option('protectedFieldsSaveResponseExempt', 'PARSE_SERVER_PROTECTED_FIELDS_SAVE_RESPONSE_EXEMPT', 'boolean', True, NOT_IMPLEMENTED, 'protected fields save response exempt.'),
     Option('protectedFieldsTriggerExempt', 'PARSE_SERVER_PROTECTED_FIELDS_TRIGGER_EXEMPT', 'boolean', False, NOT_IMPLEMENTED, 'protected fields trigger exempt.'),
     Option('publicServerURL', 'PARSE_PUBLIC_SERVER_URL', 'string', None, IMPLEMENTED, 'Public URL of the server, used in email links and file urls.'),

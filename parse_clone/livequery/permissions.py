@@ -71,11 +71,12 @@ def object_readable(doc: dict[str, Any], auth: Auth, pointer_fields: list[str] |
     return any(role in readers for role in auth.roles)
 
 
-def visible(obj: dict[str, Any], clp: dict[str, Any] | None, auth: Auth, class_name: str) -> dict[str, Any]:
+def visible(obj: dict[str, Any], clp: dict[str, Any] | None, auth: Auth, class_name: str,
+            owner_exempt: bool = True) -> dict[str, Any]:
     """A copy of a REST-form object without what this requester may not see."""
     out = dict(obj)
     if not auth.bypasses_permissions:
-        hidden = protected_fields_for(clp, auth, class_name, out)
+        hidden = protected_fields_for(clp, auth, class_name, out, owner_exempt)
         if hidden:
             for name in hidden:
                 out.pop(name, None)

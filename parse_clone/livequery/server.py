@@ -66,7 +66,8 @@ MAX_PENDING_MESSAGES = 100_000
 class _Change:
     """One bus message, decoded once for every subscription."""
 
-    __slots__ = ("class_name", "deleted", "current", "original", "current_doc", "original_doc", "clp")
+    __slots__ = ("class_name", "deleted", "current", "original", "current_doc", "original_doc", "clp",
+                 "owner_exempt")
 
     def __init__(self, message: dict[str, Any], deleted: bool) -> None:
         current = message["currentParseObject"]
@@ -78,6 +79,7 @@ class _Change:
         self.current_doc = matchable(current)
         self.original_doc = matchable(original) if isinstance(original, dict) else None
         self.clp: dict[str, Any] | None = message.get("classLevelPermissions")
+        self.owner_exempt = True  # protectedFieldsOwnerExempt, set by the server
 
 
 def _event_object(obj: dict[str, Any]) -> dict[str, Any]:
@@ -337,6 +339,7 @@ class LiveQueryServer:
         if not subscriptions:
             return
         change = _Change(message, deleted=kind == AFTER_DELETE)
+        change.owner_exempt = self.server.config.protectedFieldsOwnerExempt
         if "classLevelPermissions" not in message:  # a publisher that sent none: judge by our schema
             change.clp = await self.server.schema.clp(change.class_name)
         fanout = _Fanout(change, find_hook(self.server, AFTER_EVENT, change.class_name))
@@ -447,10 +450,11 @@ def _select(change: _Change, subscription: Subscription, auth: Auth, info: Subsc
 def _view(event: str, obj: dict[str, Any], original: dict[str, Any] | None, change: _Change, auth: Auth,
           keys: list[str] | None) -> _View:
     """Protected fields removed, `keys` applied, encoded."""
-    shown = protocol.only_keys(visible(obj, change.clp, auth, change.class_name), keys)
+    shown = protocol.only_keys(visible(obj, change.clp, auth, change.class_name, change.owner_exempt), keys)
     shown_original = None
     if original is not None:
-        shown_original = protocol.only_keys(visible(original, change.clp, auth, change.class_name), keys)
+        shown_original = protocol.only_keys(visible(original, change.clp, auth, change.class_name,
+                                                    change.owner_exempt), keys)
     return _View(event, orjson.dumps(shown).decode(),
                  orjson.dumps(shown_original).decode() if shown_original is not None else None)
 

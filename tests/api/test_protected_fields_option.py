@@ -61,3 +61,26 @@ def test_malformed_option_is_a_config_error_naming_it(bad):
 def test_malformed_user_sensitive_fields():
     with pytest.raises(ConfigError, match=r"^option userSensitiveFields \(PARSE_SERVER_USER_SENSITIVE_FIELDS\)"):
         server_protected_fields(None, "phone")
+
+
+@pytest.mark.parametrize("config_overrides", [{"protectedFields": {"_User": {"*": ["phone"]}}}])
+async def test_the_owner_sees_their_own_protected_fields_by_default(api):
+    ann, token = await _user(api, "ann", email="ann@example.com", phone="555")
+    status, body = await api.get(f"/users/{ann}", session=token)
+    assert status == 200 and body["phone"] == "555" and body["email"] == "ann@example.com"
+
+
+@pytest.mark.parametrize("config_overrides", [{"protectedFields": {"_User": {"*": ["phone"]}},
+                                               "protectedFieldsOwnerExempt": False}])
+async def test_owner_exempt_false_applies_protected_fields_to_the_owner_too(api):
+    ann, token = await _user(api, "ann", email="ann@example.com", phone="555")
+    status, body = await api.get(f"/users/{ann}", session=token)
+    # as Parse Server: no exemption, and the configured "*" entry replaces the default (email shown)
+    assert status == 200 and "phone" not in body and body["email"] == "ann@example.com"
+    status, body = await api.get("/users", params={"where": {"objectId": ann}}, session=token)
+    assert status == 200 and "phone" not in body["results"][0]
+
+
+def test_owner_exempt_false_keeps_configured_entries_as_given():
+    assert server_protected_fields({"_User": {"*": ["phone"]}}, owner_exempt=False) == {"_User": {"*": ["phone"]}}
+    assert server_protected_fields(None, owner_exempt=False) == {"_User": {"*": ["email"]}}

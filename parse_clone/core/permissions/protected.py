@@ -8,14 +8,16 @@ from ..runtime.auth import Auth
 
 
 def protected_fields_for(clp: dict[str, Any] | None, auth: Auth, class_name: str,
-                         obj: dict[str, Any] | None = None) -> set[str] | None:
-    """The fields hidden from this requester (for `obj` when userField: entries apply); None = nothing hidden."""
+                         obj: dict[str, Any] | None = None, owner_exempt: bool = True) -> set[str] | None:
+    """The fields hidden from this requester (for `obj` when userField: entries apply); None = nothing hidden.
+    `owner_exempt` (protectedFieldsOwnerExempt): a user sees every field of their own _User object."""
     if auth.bypasses_permissions or not clp:
         return None
     pf = clp.get("protectedFields")
     if not pf:
         return None
-    if class_name == "_User" and obj is not None and auth.user_id and obj.get("objectId") == auth.user_id:
+    if owner_exempt and class_name == "_User" and obj is not None and auth.user_id and \
+            obj.get("objectId") == auth.user_id:
         return None
     applicable: list[list[str]] = []
     if "*" in pf:
@@ -49,14 +51,14 @@ def _points_to(value: Any, user_id: str) -> bool:
 
 
 def hide_protected_in_results(results: list[dict[str, Any]], clp: dict[str, Any] | None, auth: Auth,
-                              class_name: str) -> None:
+                              class_name: str, owner_exempt: bool = True) -> None:
     """Remove protected fields from every result; computed once unless the answer depends on the object."""
     if auth.bypasses_permissions or not clp or not clp.get("protectedFields"):
         return
     per_object = class_name == "_User" or any(k.startswith("userField:") for k in clp["protectedFields"])
     if per_object:
         for r in results:
-            hide_protected_fields(r, clp, auth, class_name)
+            hide_protected_fields(r, clp, auth, class_name, owner_exempt)
         return
     hidden = protected_fields_for(clp, auth, class_name)
     if hidden:
@@ -65,9 +67,10 @@ def hide_protected_in_results(results: list[dict[str, Any]], clp: dict[str, Any]
                 r.pop(name, None)
 
 
-def hide_protected_fields(obj: dict[str, Any], clp: dict[str, Any] | None, auth: Auth, class_name: str) -> None:
+def hide_protected_fields(obj: dict[str, Any], clp: dict[str, Any] | None, auth: Auth, class_name: str,
+                          owner_exempt: bool = True) -> None:
     """Remove the protected fields from one response object in place."""
-    hidden = protected_fields_for(clp, auth, class_name, obj)
+    hidden = protected_fields_for(clp, auth, class_name, obj, owner_exempt)
     if hidden:
         for name in hidden:
             obj.pop(name, None)

@@ -158,7 +158,8 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
     if include:
         await apply_include(server, auth, results, include, keys, opts.exclude_keys, find)
     if not auth.bypasses_permissions:
-        hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name)
+        hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name,
+                                  server.config.protectedFieldsOwnerExempt)
     if class_name == "_User":
         for r in results:
             clean_user(r, auth)

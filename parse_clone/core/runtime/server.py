@@ -46,7 +46,8 @@ class Server:
         self.extras["route_allow_list"] = compile_route_allow_list(self.config.routeAllowList)
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
                                        protected_fields=server_protected_fields(
-                                           self.config.protectedFields, self.config.userSensitiveFields))
+                                           self.config.protectedFields, self.config.userSensitiveFields,
+                                           self.config.protectedFieldsOwnerExempt))
 
     def file_url(self, name: str) -> str:
         """The public url of a stored file."""

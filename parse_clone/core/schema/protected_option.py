@@ -9,7 +9,8 @@ from ...option_spec import ConfigError
 DEFAULT_PROTECTED_FIELDS: dict[str, dict[str, list[str]]] = {"_User": {"*": ["email"]}}
 
 
-def server_protected_fields(option: Any, user_sensitive_fields: Any = None) -> dict[str, dict[str, list[str]]]:
+def server_protected_fields(option: Any, user_sensitive_fields: Any = None,
+                            owner_exempt: bool = True) -> dict[str, dict[str, list[str]]]:
     """The protectedFields option as Parse Server applies it: the given classes and entities, the
     deprecated userSensitiveFields added to _User's "*", and the default (_User's email for "*")
     always merged in. ConfigError names the option when its shape is wrong."""
@@ -32,6 +33,8 @@ def server_protected_fields(option: Any, user_sensitive_fields: Any = None) -> d
     for class_name, defaults in DEFAULT_PROTECTED_FIELDS.items():
         per_class = merged.setdefault(class_name, {})
         for entity, names in defaults.items():
+            if not owner_exempt and entity in per_class:
+                continue  # protectedFieldsOwnerExempt false: a configured entry is taken as it is
             current = per_class.setdefault(entity, [])
             current.extend(n for n in names if n not in current)
     return merged
