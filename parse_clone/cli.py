@@ -22,6 +22,7 @@ from .config import ServerConfig, load_config
 from .config_sources import unknown_option
 from .logs.setup import configure_logging
 from .option_spec import ConfigError
+from .commands.verify_url import verify_server_url
 from .schema_loader import PlanRefused, SchemaFileError
 
 
@@ -91,6 +92,10 @@ def serve(args: argparse.Namespace) -> None:
     if config.cluster and not is_worker():
         sys.exit(run_cluster(server, worker_count(config.cluster), sys.argv[1:]))
     app = build_app(server)
+    if config.verifyServerUrl:
+        async def verify(_: web.Application) -> None:
+            asyncio.get_running_loop().create_task(verify_server_url(config))  # after the socket listens
+        app.on_startup.append(verify)
     print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})"
           + (f", cluster worker {os.getpid()}" if is_worker() else ""), flush=True)
     try:

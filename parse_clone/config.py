@@ -40,6 +40,7 @@ class ServerConfig:
     port: int = 1337
     host: str = "0.0.0.0"
     serverURL: str | None = None
+    verifyServerUrl: bool = True  # at start, warn when serverURL does not reach this server (commands/verify_url.py)
     publicServerURL: str | None = None
     allowClientClassCreation: bool = False
     allowCustomObjectId: bool = False

@@ -115,7 +115,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('trustProxy', 'PARSE_SERVER_TRUST_PROXY', 'object', [], IMPLEMENTED, "Which proxies' X-Forwarded-* headers are trusted."),
     Option('userSensitiveFields', 'PARSE_SERVER_USER_SENSITIVE_FIELDS', 'array', None, IMPLEMENTED, 'User fields hidden from other users (superseded by protectedFields).'),
     Option('verbose', 'VERBOSE', 'boolean', None, IMPLEMENTED, 'Log down to the verbose level (request and response bodies included).'),
-    Option('verifyServerUrl', 'PARSE_SERVER_VERIFY_SERVER_URL', 'boolean', True, NOT_IMPLEMENTED, 'verify server url.'),
+    Option('verifyServerUrl', 'PARSE_SERVER_VERIFY_SERVER_URL', 'boolean', True, IMPLEMENTED, 'At start, warn when serverURL does not reach this server.'),
     Option('verifyUserEmails', 'PARSE_SERVER_VERIFY_USER_EMAILS', 'boolean|function', False, IMPLEMENTED, 'Require users to verify their email address.'),
     Option('webhookKey', 'PARSE_SERVER_WEBHOOK_KEY', 'string', None, IMPLEMENTED, 'Key sent to cloud code webhooks.'),
     Option('accountLockout.duration', 'PARSE_SERVER_ACCOUNT_LOCKOUT_DURATION', 'number', None, IMPLEMENTED, 'Minutes an account stays locked.'),
