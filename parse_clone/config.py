@@ -64,6 +64,7 @@ class ServerConfig:
     expireInactiveSessions: bool = True
     revokeSessionOnPasswordReset: bool = True
     enableAnonymousUsers: bool = True
+    cacheMaxSize: int = 10000  # entries each of the session and role caches keeps (core/auth/cache.py)
     cacheTTL: int = 5000  # ms a cached session/role lookup may be reused (other instances' writes)
     auth: dict[str, Any] = field(default_factory=dict)  # {provider: {"module", "options", "enabled"}}
     # Logs (parse_clone/logs): Parse Server's options; the CLI installs the handlers, /scriptlog reads the files.

@@ -20,7 +20,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('appName', 'PARSE_SERVER_APP_NAME', 'string', None, IMPLEMENTED, 'The application name shown in account emails and pages.'),
     Option('auth', 'PARSE_SERVER_AUTH_PROVIDERS', 'object', None, IMPLEMENTED, 'Third-party login providers, a JSON object keyed by provider name.'),
     Option('cacheAdapter', 'PARSE_SERVER_CACHE_ADAPTER', 'module|object', None, NOT_IMPLEMENTED, "Module holding the server's cache (sessions, roles)."),
-    Option('cacheMaxSize', 'PARSE_SERVER_CACHE_MAX_SIZE', 'number', 10000, NOT_IMPLEMENTED, 'How many entries the in-memory cache keeps.'),
+    Option('cacheMaxSize', 'PARSE_SERVER_CACHE_MAX_SIZE', 'number', 10000, IMPLEMENTED, 'How many entries each of the session and role caches keeps.'),
     Option('cacheTTL', 'PARSE_SERVER_CACHE_TTL', 'number', 5000, IMPLEMENTED, 'How long (ms) a cached session or role lookup may be reused.'),
     Option('clientKey', 'PARSE_SERVER_CLIENT_KEY', 'string', None, IMPLEMENTED, "Client key of the Apple platforms' SDKs (X-Parse-Client-Key)."),
     Option('cloud', 'PARSE_SERVER_CLOUD', 'string', None, IMPLEMENTED, 'Where the cloud code is (here: a folder or a .py file of Python hooks).'),

@@ -4,7 +4,8 @@
 roles it holds. Both are invalidated explicitly where the data changes (logout,
 session writes, password change, user writes and deletes, any `_Role` write) and
 entries also expire after `cacheTTL` ms, which bounds how long another server
-instance's change can go unnoticed. Their `listeners` hear every invalidation, so that the workers
+instance's change can go unnoticed. Each keeps at most `cacheMaxSize` entries (the oldest
+goes first when full). Their `listeners` hear every invalidation, so that the workers
 of a `cluster` (livequery/cache_sync.py) drop the same entries.
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from ..runtime.server import Server
 
-MAX_ENTRIES = 50_000
+MAX_ENTRIES = 10_000  # Parse Server's cacheMaxSize default
 
 
 @dataclass
@@ -33,8 +34,9 @@ class CachedSession:
 class SessionCache:
     """token -> CachedSession, with a reverse index to drop every token of one user."""
 
-    def __init__(self, ttl_seconds: float) -> None:
+    def __init__(self, ttl_seconds: float, max_entries: int = MAX_ENTRIES) -> None:
         self.ttl = ttl_seconds
+        self.max_entries = max(1, max_entries)
         self._by_token: dict[str, CachedSession] = {}
         self._tokens_by_user: dict[str, set[str]] = {}
         self.listeners: list[Callable[[str, str | None], None]] = []  # (kind, key): told of every drop
@@ -55,8 +57,8 @@ class SessionCache:
 
     def put(self, token: str, user: dict[str, Any], expires_at: datetime | None) -> None:
         """Remember what `token` resolved to."""
-        if len(self._by_token) >= MAX_ENTRIES:
-            self.clear()
+        if token not in self._by_token and len(self._by_token) >= self.max_entries:
+            self._forget(next(iter(self._by_token)))  # the oldest entry (nothing changed: nothing to tell)
         self._by_token[token] = CachedSession(user, expires_at, time.monotonic())
         user_id = user.get("objectId")
         if isinstance(user_id, str):
@@ -90,8 +92,9 @@ class SessionCache:
 class RoleCache:
     """user id -> ["role:Name", ...] (transitively resolved)."""
 
-    def __init__(self, ttl_seconds: float) -> None:
+    def __init__(self, ttl_seconds: float, max_entries: int = MAX_ENTRIES) -> None:
         self.ttl = ttl_seconds
+        self.max_entries = max(1, max_entries)
         self._roles: dict[str, tuple[list[str], float]] = {}
         self.listeners: list[Callable[[], None]] = []  # told of every clear
 
@@ -104,8 +107,8 @@ class RoleCache:
 
     def put(self, user_id: str, roles: list[str]) -> None:
         """Remember a user's roles."""
-        if len(self._roles) >= MAX_ENTRIES:
-            self._roles.clear()
+        if user_id not in self._roles and len(self._roles) >= self.max_entries:
+            del self._roles[next(iter(self._roles))]  # the oldest entry
         self._roles[user_id] = (list(roles), time.monotonic())
 
     def clear(self) -> None:
@@ -119,7 +122,8 @@ def session_cache(server: "Server") -> SessionCache:
     """The server's session cache (created on first use)."""
     cache = server.extras.get("session_cache")
     if cache is None:
-        cache = server.extras["session_cache"] = SessionCache(server.config.cacheTTL / 1000)
+        cache = server.extras["session_cache"] = SessionCache(server.config.cacheTTL / 1000,
+                                                                 server.config.cacheMaxSize)
     return cache
 
 
@@ -127,5 +131,5 @@ def role_cache(server: "Server") -> RoleCache:
     """The server's role cache (created on first use)."""
     cache = server.extras.get("role_cache")
     if cache is None:
-        cache = server.extras["role_cache"] = RoleCache(server.config.cacheTTL / 1000)
+        cache = server.extras["role_cache"] = RoleCache(server.config.cacheTTL / 1000, server.config.cacheMaxSize)
     return cache
