@@ -96,6 +96,38 @@ async def test_a_get_by_id_is_answered_while_every_reader_is_blocked(tmp_path):
         await a.close()
 
 
+async def test_index_served_reads_stay_on_the_loop(tmp_path):
+    a = await _open(tmp_path / "p.sqlite3", max_pool_size=1)
+    opened: list[Gate] = []
+    try:
+        await seed(a, POST, [make_doc(f"p{i}", title=f"t{i % 3}", n=i) for i in range(9)])
+        top = FindOptions(limit=2, sort=[("n", -1)])
+        gate = Gate(a._pool)
+        opened.append(gate)
+        await gate.hold()
+        unindexed = asyncio.create_task(a.find("Post", POST, {"title": "t1"}, top))
+        await asyncio.sleep(0)  # it starts, finds no index, and queues for the pool
+        await a.create_index("Post", POST, "title_n", {"title": 1, "n": -1})
+        indexed = await asyncio.wait_for(a.find("Post", POST, {"title": "t1"}, top), 60)
+        assert [d["objectId"] for d in indexed] == ["p7", "p4"]
+        assert await asyncio.wait_for(a.count("Post", POST, {"title": "t2"}), 60) == 3
+        # still to the pool: no limit, a skip past the bound, a sort the index does not give, a residual
+        waiting = [asyncio.create_task(a.find("Post", POST, {"title": "t1"}, FindOptions(sort=[("n", -1)]))),
+                   asyncio.create_task(a.find("Post", POST, {"title": "t1"}, FindOptions(limit=1, skip=1000))),
+                   asyncio.create_task(a.find("Post", POST, {"title": "t1"}, FindOptions(limit=2,
+                                                                                        sort=[("createdAt", 1)]))),
+                   asyncio.create_task(a.count("Post", POST, {"title": {"$regex": "1$"}}))]
+        await asyncio.sleep(0)
+        assert not unindexed.done() and not any(t.done() for t in waiting)
+        await gate.release()
+        assert [d["objectId"] for d in await unindexed] == ["p7", "p4"]
+        assert [len(r) if isinstance(r, list) else r for r in [await t for t in waiting]] == [3, 0, 2, 3]
+    finally:
+        for gate in opened:
+            gate.open()
+        await a.close()
+
+
 async def test_distinct_and_aggregate_go_to_the_pool(tmp_path):
     a = await _open(tmp_path / "p.sqlite3", max_pool_size=1)
     opened: list[Gate] = []

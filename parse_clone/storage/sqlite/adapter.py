@@ -57,6 +57,8 @@ from .sql_where import SqlFilter, find_operator, order_by, translate_where
 from .updates import apply_update, seed_from_where
 
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_PLAN_CACHE_SIZE = 1024
+_BOUNDED_ROWS = 1000  # an index-ordered find reading at most this many rows (skip + limit) stays on the loop
 _INTERNAL_LOWER = {t.lower() for t in INTERNAL_TABLES}
 _UNIQUE_INDEX_RE = re.compile(r"index '(.+)'$")
 
@@ -96,6 +98,7 @@ class SQLiteAdapter(StorageAdapter):
         # must not wait for the transaction they belong to.
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"sqlite_tx_{id(self)}", default=False)
         self._tables: set[str] = set()  # class tables known to exist (exact spelling)
+        self._plans: dict[str, bool] = {}  # SELECT text -> SQLite answers it from an index, without a sort
 
     # ----- lifecycle -----
     async def connect(self) -> None:
@@ -303,6 +306,7 @@ class SQLiteAdapter(StorageAdapter):
             db.execute(f"DELETE FROM {JOIN_TABLE} WHERE owningClass = ?", (class_name,))
             db.execute(f"DELETE FROM {SCHEMA_TABLE} WHERE className = ?", (class_name,))
         self._tables.discard(class_name)
+        self._plans.clear()
 
     async def delete_all_classes(self) -> None:
         """Drop every class table and empty the schema, relation, index and config tables."""
@@ -314,6 +318,7 @@ class SQLiteAdapter(StorageAdapter):
             for table in INTERNAL_TABLES:
                 db.execute(f"DELETE FROM {table}")
         self._tables.clear()
+        self._plans.clear()
 
     # ----- objects -----
     async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
@@ -342,10 +347,38 @@ class SQLiteAdapter(StorageAdapter):
             return None
         return pool if self._has_table(class_name) else None
 
+    def _index_only(self, sql: str, params: list[Any]) -> bool:
+        """True when SQLite's plan for `sql` searches an index (no table scan, no sort of the matches):
+        then the work is bounded by what it returns, and cheaper here than a hop to a reader."""
+        known = self._plans.get(sql)
+        if known is None:
+            try:
+                lines = [r[3] for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            except sqlite3.Error:
+                lines = ["SCAN"]
+            known = not any(line.startswith("USE TEMP B-TREE")
+                            or (line.startswith("SCAN ") and "VIRTUAL TABLE" not in line) for line in lines)
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.clear()
+            self._plans[sql] = known
+        return known
+
+    def _bounded_find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> bool:
+        """A find SQLite answers from an index, in index order, stopping after skip + limit rows."""
+        if options.limit is None or options.skip + options.limit > _BOUNDED_ROWS or options.sort and any(
+                k == "$score" for k, _ in options.sort):
+            return False
+        fields = _fields(schema)
+        flt = translate_where(where, fields)
+        order = order_by(options.sort, fields)
+        if flt.residual is not None or order is None or find_operator(where, "$nearSphere"):
+            return False
+        return self._index_only(*self._select_sql(class_name, flt, order, options.limit, options.skip))
+
     async def find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> list[Document]:
         """Matching documents, ordered, skipped and limited."""
         pool = self._reader(class_name, where)
-        if pool is None or options.limit == 0:
+        if pool is None or options.limit == 0 or self._bounded_find(class_name, schema, where, options):
             return self._find(class_name, schema, where, options)
         return await pool.run(lambda db: self._find(class_name, schema, where, options, db))
 
@@ -449,9 +482,16 @@ class SQLiteAdapter(StorageAdapter):
     async def count(self, class_name: str, schema: ClassSchema, where: Where) -> int:
         """How many documents match."""
         pool = self._reader(class_name, where)
-        if pool is None:
+        if pool is None or self._index_count(class_name, schema, where):
             return self._count(class_name, schema, where)
         return await pool.run(lambda db: self._count(class_name, schema, where, db))
+
+    def _index_count(self, class_name: str, schema: ClassSchema, where: Where) -> bool:
+        """A count SQLite answers by searching an index (its cost is the matches' index entries, in C)."""
+        flt = translate_where(where, _fields(schema))
+        if flt.residual is not None:
+            return False
+        return self._index_only(f"SELECT COUNT(*) FROM {quote_ident(class_name)} WHERE {flt.sql}", flt.params)
 
     def _count(self, class_name: str, schema: ClassSchema, where: Where, db: sqlite3.Connection | None = None) -> int:
         flt = translate_where(where, _fields(schema))
@@ -596,6 +636,7 @@ class SQLiteAdapter(StorageAdapter):
             columns += [e + (" DESC" if direction < 0 else "") for e in exprs]
         if columns and not unique:
             columns.append("rperm")  # covers the ACL filter: a count on the index never reads the rows
+        self._plans.clear()  # a new index changes plans (a call of this process; others' are not seen)
         with self._write() as db:
             self._ensure_table(class_name)
             old = db.execute(f"SELECT spec, isUnique FROM {INDEX_TABLE} WHERE className = ? AND name = ?",
@@ -612,6 +653,7 @@ class SQLiteAdapter(StorageAdapter):
 
     async def drop_index(self, class_name: str, name: str) -> None:
         """Drop a named index if it exists (`_id_` stays)."""
+        self._plans.clear()
         with self._write() as db:
             db.execute(f"DROP INDEX IF EXISTS {quote_ident(sqlite_index_name(class_name, name))}")
             db.execute(f"DELETE FROM {INDEX_TABLE} WHERE className = ? AND name = ?", (class_name, name))
