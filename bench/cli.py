@@ -20,7 +20,7 @@ import aiohttp
 from bench import report
 from bench.client import ParseClient, ServerKeys
 from bench.runner import Result, run_scenario
-from bench.scenarios import SCENARIO_NAMES, SeedData, build_scenarios
+from bench.scenarios import NOT_BY_DEFAULT, SCENARIO_NAMES, SeedData, build_scenarios
 from bench.seed import drop_class, prepare
 from bench.users import remove_users
 
@@ -65,8 +65,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--scenarios",
-        default=",".join(n for n in SCENARIO_NAMES if not n.startswith("graphql")),  # graphql_*: mountGraphQL
+        default=",".join(n for n in SCENARIO_NAMES if n not in NOT_BY_DEFAULT),
         help=f"comma-separated subset of {','.join(SCENARIO_NAMES)}",
+    )
+    parser.add_argument(
+        "--load-concurrency", type=int, default=4,
+        help="heavy reads in flight beside the measured gets of get_under_load (default 4)",
     )
     parser.add_argument(
         "--seed-count", type=int, default=1000, help="objects seeded for get/query/update/count"
@@ -109,8 +113,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             f"--duration must be in (0, {MAX_DURATION_S:.0f}], "
             f"--warmup in [0, {MAX_DURATION_S:.0f}]"
         )
-    if not 1 <= args.concurrency <= 1024:
-        parser.error("--concurrency must be between 1 and 1024")
+    if not 1 <= args.concurrency <= 1024 or not 1 <= args.load_concurrency <= 1024:
+        parser.error("--concurrency and --load-concurrency must be between 1 and 1024")
     if args.seed_count < 1 or args.max_requests < 1 or not 1 <= args.repeat <= 10:
         parser.error("--seed-count and --max-requests must be positive, --repeat 1 to 10")
     for url in filter(None, [args.url, args.compare]):
@@ -160,7 +164,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         Target(
             label,
             ParseClient(
-                ServerKeys(url, args.app_id, args.rest_key, args.master_key), args.concurrency
+                ServerKeys(url, args.app_id, args.rest_key, args.master_key),
+                args.concurrency + args.load_concurrency,  # get_under_load's heavy reads have their own
             ),
         )
         for label, url in zip(labels, urls, strict=True)
@@ -195,6 +200,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                         duration=args.duration,
                         warmup=args.warmup,
                         concurrency=args.concurrency,
+                        load_concurrency=args.load_concurrency,
                         max_requests=args.max_requests,
                         rng=random.Random(rng.random()),
                     )
@@ -234,6 +240,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "concurrency": args.concurrency,
+            "load_concurrency": args.load_concurrency,
             "repeat": args.repeat,
             "scenarios": args.scenario_names,
             "seed_count": args.seed_count,

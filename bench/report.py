@@ -80,6 +80,9 @@ def notes(label: str, results: Sequence[Result]) -> list[str]:
     """Error samples and load-generator saturation, worth reading before the numbers."""
     lines: list[str] = []
     for r in results:
+        if r.background_requests or r.background_errors:
+            lines.append(f"{label} {r.scenario}: {r.background_requests} unmeasured heavy reads answered beside "
+                         f"it ({r.background_errors} errors)")
         for sample in r.error_samples:
             lines.append(f"{label} {r.scenario}: error: {sample}")
         if r.client_cpu >= SATURATED_CPU:

@@ -46,6 +46,8 @@ class Result:
     client_cpu: float  # load generator CPU time / wall time; near 1.0 means it was the bottleneck
     error_samples: list[str]
     rounds_rps: list[float] = field(default_factory=list)  # every round's req/s with --repeat
+    background_requests: int = 0  # unmeasured heavy reads answered beside the measured ones
+    background_errors: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -60,6 +62,8 @@ class Result:
             "client_cpu": round(self.client_cpu, 2),
             "error_samples": self.error_samples,
             "rounds_rps": [round(x, 1) for x in self.rounds_rps],
+            **({"background_requests": self.background_requests, "background_errors": self.background_errors}
+               if self.background_requests or self.background_errors else {}),
         }
 
 
@@ -78,11 +82,14 @@ async def _worker(
     deadline: float,
     budget: list[int],
     tally: Tally,
+    background: bool = False,
 ) -> None:
+    build = scenario.background if background and scenario.background else scenario.build
+    check = scenario.background_check if background and scenario.background_check else scenario.check
     # Bounded twice: by the deadline and by the shared request budget.
     while time.perf_counter() < deadline and budget[0] > 0:
         budget[0] -= 1
-        request = scenario.build(rng)
+        request = build(rng)
         try:
             reply = await client.send(request.method, request.path, request.body, session=request.session,
                                       absolute=request.absolute)
@@ -91,7 +98,7 @@ async def _worker(
             await asyncio.sleep(0.01)  # a refused connection fails fast; do not spin
             continue
         tally.latencies_ns.append(reply.latency_ns)
-        problem = scenario.check(reply)
+        problem = check(reply)
         if problem is not None:
             tally.bad_replies += 1
             tally.error(problem)
@@ -104,18 +111,25 @@ async def _phase(
     concurrency: int,
     max_requests: int,
     rng: random.Random,
-) -> tuple[Tally, float, float]:
-    tally = Tally()
-    budget = [max_requests]
+    load_concurrency: int = 0,
+) -> tuple[Tally, Tally, float, float]:
+    """The measured tally, the background tally (a scenario's unmeasured load), wall time, client CPU."""
+    tally, load = Tally(), Tally()
+    budget, load_budget = [max_requests], [max_requests]
     cpu_start, wall_start = time.process_time(), time.perf_counter()
     deadline = wall_start + seconds
     workers = [
         _worker(client, scenario, random.Random(rng.random()), deadline, budget, tally)
         for _ in range(concurrency)
     ]
+    if scenario.background is not None:
+        workers += [
+            _worker(client, scenario, random.Random(rng.random()), deadline, load_budget, load, background=True)
+            for _ in range(load_concurrency)
+        ]
     await asyncio.gather(*workers)
     wall = time.perf_counter() - wall_start
-    return tally, wall, (time.process_time() - cpu_start) / wall if wall else 0.0
+    return tally, load, wall, (time.process_time() - cpu_start) / wall if wall else 0.0
 
 
 async def run_scenario(
@@ -127,11 +141,17 @@ async def run_scenario(
     concurrency: int,
     max_requests: int,
     rng: random.Random,
+    load_concurrency: int = 0,
 ) -> Result:
-    """Warm up (results discarded), then measure for `duration` seconds."""
+    """Warm up (results discarded), then measure for `duration` seconds.
+
+    A scenario with a `background` also runs `load_concurrency` workers of it, in both phases;
+    only the scenario's own requests are measured (the background's count and errors are reported).
+    """
     if warmup > 0:
-        await _phase(client, scenario, warmup, concurrency, max_requests, rng)
-    tally, wall, cpu = await _phase(client, scenario, duration, concurrency, max_requests, rng)
+        await _phase(client, scenario, warmup, concurrency, max_requests, rng, load_concurrency)
+    tally, load, wall, cpu = await _phase(client, scenario, duration, concurrency, max_requests, rng,
+                                          load_concurrency)
     latencies = sorted(tally.latencies_ns)
     completed = len(latencies)
     succeeded = completed - tally.bad_replies
@@ -147,5 +167,7 @@ async def run_scenario(
         mean_ms=(sum(latencies) / completed * ms) if completed else 0.0,
         max_ms=(latencies[-1] * ms) if latencies else 0.0,
         client_cpu=cpu,
-        error_samples=tally.error_samples,
+        error_samples=tally.error_samples + [f"background: {e}" for e in load.error_samples],
+        background_requests=len(load.latencies_ns),
+        background_errors=load.errors,
     )

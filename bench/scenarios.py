@@ -56,10 +56,14 @@ Check = Callable[[Reply], str | None]
 
 @dataclass(frozen=True)
 class Scenario:
+    """One measured request shape; `background`, when set, is an unmeasured load run beside it."""
+
     name: str
     description: str
     build: Callable[[random.Random], Request]
     check: Check
+    background: Callable[[random.Random], Request] | None = None
+    background_check: Check | None = None
 
 
 def item_fields(rng: random.Random, category: str) -> dict[str, object]:
@@ -139,6 +143,7 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
     increment = orjson.dumps({"counter": {"__op": "Increment", "amount": 1}})
     private_query = f"{classes}?where={encode_where({'category': PRIVATE_CATEGORY})}&limit=20&order=-score"
     gql_get, gql_query = graphql_requests(cls)
+    heavy_paths = heavy_query_paths(classes, len(ids))
     logins = [orjson.dumps({"username": u.username, "password": u.password}) for u in seed.users]
 
     def create(rng: random.Random) -> Request:
@@ -168,6 +173,9 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
 
     def login(rng: random.Random) -> Request:
         return Request("POST", "/login", rng.choice(logins))
+
+    def heavy(rng: random.Random) -> Request:
+        return Request("GET", rng.choice(heavy_paths))
 
     def graphql_get(rng: random.Random) -> Request:
         return Request("POST", GRAPHQL_PATH, gql_get(rng.choice(ids)), absolute=True)
@@ -213,6 +221,9 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
             ),
             Scenario("login", "POST /login (bcrypt cost 10), a new session each", login,
                      answer_with(b'"sessionToken"')),
+            Scenario("get_under_load", "GET /classes/C/<id> while other connections run heavy reads "
+                     "(unindexed $regex, large skip, counts)", get, status_check(200),
+                     background=heavy, background_check=answer_with(b'"results"')),
             Scenario("graphql_get", "POST /graphql <class>(id) of a seeded object, every field", graphql_get,
                      graphql_check(b'"objectId"')),
             Scenario("graphql_query", "POST /graphql <classes>(where category=X, order score_DESC, first 20)",
@@ -222,4 +233,18 @@ def build_scenarios(client: ParseClient, seed: SeedData) -> dict[str, Scenario]:
 
 
 SCENARIO_NAMES = ["create", "get", "query", "update", "batch", "count", "auth_query", "login", "graphql_get",
-                  "graphql_query"]
+                  "graphql_query", "get_under_load"]
+NOT_BY_DEFAULT = {"graphql_get", "graphql_query", "get_under_load"}  # need mountGraphQL / a big seed
+
+
+def heavy_query_paths(classes: str, seeded: int) -> list[str]:
+    """The reads `get_under_load` runs beside its gets, each scanning the whole class: a $regex
+    no name matches (no index can answer it), a skip past nearly every object in an unindexed
+    order, and two counts (the same $regex, and an unindexed equality)."""
+    never = encode_where({"name": {"$regex": "z{3}"}})
+    return [
+        f"{classes}?where={never}&limit=10",
+        f"{classes}?order=name&skip={max(0, seeded - 10)}&limit=10",
+        f"{classes}?where={never}&count=1&limit=0",
+        f"{classes}?where={encode_where({'counter': -1})}&count=1&limit=0",
+    ]

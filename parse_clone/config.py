@@ -35,6 +35,7 @@ class ServerConfig:
     dotNetKey: str | None = None
     webhookKey: str | None = None
     databaseURI: str = "sqlite:///./data/parse.sqlite3"
+    databaseOptions: dict[str, Any] = field(default_factory=dict)  # only maxPoolSize is read (storage/__init__.py)
     collectionPrefix: str = ""
     mountPath: str = "/parse"
     port: int = 1337

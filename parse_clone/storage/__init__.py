@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import StorageAdapter
 
 
-def open_adapter(database_uri: str, collection_prefix: str = "") -> StorageAdapter:
-    """The adapter a databaseURI names: mongodb:// or mongodb+srv:// -> MongoDB, sqlite:///path -> SQLite."""
+def open_adapter(database_uri: str, collection_prefix: str = "",
+                 database_options: dict[str, Any] | None = None) -> StorageAdapter:
+    """The adapter a databaseURI names: mongodb:// or mongodb+srv:// -> MongoDB, sqlite:///path -> SQLite.
+
+    `database_options` is Parse Server's databaseOptions; its maxPoolSize sizes the MongoDB driver's
+    connection pool, or SQLite's reader threads. ValueError: a maxPoolSize that is not a positive integer.
+    """
+    pool_size = _pool_size((database_options or {}).get("maxPoolSize"))
     if database_uri.startswith(("mongodb://", "mongodb+srv://")):
         from .mongo import MongoAdapter
 
-        return MongoAdapter(database_uri, collection_prefix=collection_prefix)
+        return MongoAdapter(database_uri, collection_prefix=collection_prefix, max_pool_size=pool_size)
     if database_uri.startswith("sqlite://"):
         from .sqlite import SQLiteAdapter
 
-        return SQLiteAdapter(_sqlite_path(database_uri))
+        return SQLiteAdapter(_sqlite_path(database_uri), max_pool_size=pool_size)
     raise ValueError(f"unsupported databaseURI: {database_uri!r} (use mongodb://... or sqlite:///path)")
 
 
@@ -24,3 +32,14 @@ def _sqlite_path(database_uri: str) -> str:
     if rest.startswith("/"):
         rest = rest[1:]
     return rest or ":memory:"
+
+
+def _pool_size(value: Any) -> int | None:
+    """databaseOptions.maxPoolSize as an int (None when unset)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"databaseOptions.maxPoolSize must be a positive integer, not {value!r}")
+    return value

@@ -54,8 +54,11 @@ def database_from_uri(uri: str) -> str:
 class MongoAdapter(StorageAdapter):
     """The storage contract on MongoDB (PyMongo async), laid out exactly as Parse Server does."""
 
-    def __init__(self, uri: str, database: str | None = None, collection_prefix: str = "", client: Any = None) -> None:
+    def __init__(self, uri: str, database: str | None = None, collection_prefix: str = "", client: Any = None,
+                 max_pool_size: int | None = None) -> None:
+        """`max_pool_size`: the driver's maxPoolSize (databaseOptions.maxPoolSize; the driver's default if None)."""
         self.uri = uri
+        self.max_pool_size = max_pool_size
         self.database_name = database or database_from_uri(uri)
         self.prefix = collection_prefix
         self._client = client
@@ -88,7 +91,8 @@ class MongoAdapter(StorageAdapter):
         if self._client is None:
             from pymongo import AsyncMongoClient
 
-            self._client = AsyncMongoClient(self.uri, tz_aware=False)
+            pool = {} if self.max_pool_size is None else {"maxPoolSize": self.max_pool_size}
+            self._client = AsyncMongoClient(self.uri, tz_aware=False, **pool)
         self._db = self._client[self.database_name]
         await self._ensure_startup_indexes()
 

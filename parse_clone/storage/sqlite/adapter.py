@@ -1,9 +1,14 @@
 """SQLiteAdapter: the embedded default backend (one file, WAL, one table per class).
 
-Calls run synchronously on the event-loop thread: each is a few short statements,
-and a thread hop per call costs more than the call itself. Writes that read first
-(find_one_and_update, update_many, add_field_if_not_exists, ...) run inside
-`BEGIN IMMEDIATE` so they are atomic with respect to other connections and processes.
+Most calls run synchronously on the event-loop thread, over one connection: each is a few
+short statements, and a thread hop per call would cost more than the call itself. That covers
+every write, schema, index, relation and config call, every read inside `transaction()`, and
+finds that pin an objectId (a get by id). Reads that may scan a table (other finds, count,
+distinct, aggregate) go to a `ReaderPool` of threads with their own read-only connections, so
+one slow query does not stall the loop; a database file only (":memory:" and "file:" URIs keep
+the single connection). Writes that read first (find_one_and_update, update_many,
+add_field_if_not_exists, ...) run inside `BEGIN IMMEDIATE` so they are atomic with respect to
+other connections and processes.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from ..base import (
 )
 from .aggregate import run_pipeline
 from .canonical import canonical
+from .pool import DEFAULT_POOL_SIZE, ReaderPool
 from .names import (
     CONFIG_TABLE,
     INDEX_TABLE,
@@ -51,6 +57,8 @@ from .sql_where import SqlFilter, find_operator, order_by, translate_where
 from .updates import apply_update, seed_from_where
 
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_PLAN_CACHE_SIZE = 1024
+_BOUNDED_ROWS = 1000  # an index-ordered find reading at most this many rows (skip + limit) stays on the loop
 _INTERNAL_LOWER = {t.lower() for t in INTERNAL_TABLES}
 _UNIQUE_INDEX_RE = re.compile(r"index '(.+)'$")
 
@@ -70,10 +78,17 @@ _CREATE_INTERNAL = (
 class SQLiteAdapter(StorageAdapter):
     """The storage contract on one SQLite file (":memory:" for throwaway databases)."""
 
-    def __init__(self, path: str, synchronous: str = "NORMAL", busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, path: str, synchronous: str = "NORMAL", busy_timeout_ms: int = 5000,
+                 max_pool_size: int | None = None) -> None:
+        """`max_pool_size`: reader threads for scanning reads (databaseOptions.maxPoolSize; default 4)."""
         if synchronous.upper() not in _SYNCHRONOUS:
             raise ValueError(f"synchronous must be one of {_SYNCHRONOUS}, not {synchronous!r}")
+        if max_pool_size is not None and (isinstance(max_pool_size, bool) or not isinstance(max_pool_size, int)
+                                          or max_pool_size < 1):
+            raise ValueError(f"maxPoolSize must be a positive whole number, not {max_pool_size!r}")
         self.path = path
+        self.max_pool_size = DEFAULT_POOL_SIZE if max_pool_size is None else max_pool_size
+        self._pool: ReaderPool | None = None
         self.synchronous = synchronous.upper()
         self.busy_timeout_ms = busy_timeout_ms
         self._conn: sqlite3.Connection | None = None
@@ -83,6 +98,7 @@ class SQLiteAdapter(StorageAdapter):
         # must not wait for the transaction they belong to.
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"sqlite_tx_{id(self)}", default=False)
         self._tables: set[str] = set()  # class tables known to exist (exact spelling)
+        self._plans: dict[str, bool] = {}  # SELECT text -> SQLite answers it from an index, without a sort
 
     # ----- lifecycle -----
     async def connect(self) -> None:
@@ -101,9 +117,15 @@ class SQLiteAdapter(StorageAdapter):
         with self._write():
             for sql in _CREATE_INTERNAL:
                 conn.execute(sql)
+        if self.path != ":memory:" and self.path and not self.path.startswith("file:"):
+            self._pool = ReaderPool(self.path, self.max_pool_size, self.busy_timeout_ms)
+            self._pool.start()
 
     async def close(self) -> None:
-        """Close the connection (WAL content stays durable in the -wal file)."""
+        """Stop and join the reader threads, then close the connection (WAL content stays in the -wal file)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -284,6 +306,7 @@ class SQLiteAdapter(StorageAdapter):
             db.execute(f"DELETE FROM {JOIN_TABLE} WHERE owningClass = ?", (class_name,))
             db.execute(f"DELETE FROM {SCHEMA_TABLE} WHERE className = ?", (class_name,))
         self._tables.discard(class_name)
+        self._plans.clear()
 
     async def delete_all_classes(self) -> None:
         """Drop every class table and empty the schema, relation, index and config tables."""
@@ -295,6 +318,7 @@ class SQLiteAdapter(StorageAdapter):
             for table in INTERNAL_TABLES:
                 db.execute(f"DELETE FROM {table}")
         self._tables.clear()
+        self._plans.clear()
 
     # ----- objects -----
     async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
@@ -315,11 +339,52 @@ class SQLiteAdapter(StorageAdapter):
         except sqlite3.IntegrityError as e:
             raise self._duplicate(class_name, e) from None
 
+    def _reader(self, class_name: str, where: Where | None = None) -> ReaderPool | None:
+        """The pool a read goes to, or None to run it here: no pool, inside a transaction (which
+        must see its own writes), an objectId lookup (cheap), or no table (nothing to read)."""
+        pool = self._pool
+        if pool is None or self._in_tx.get() or (where is not None and _pins_object_id(where)):
+            return None
+        return pool if self._has_table(class_name) else None
+
+    def _index_only(self, sql: str, params: list[Any]) -> bool:
+        """True when SQLite's plan for `sql` searches an index (no table scan, no sort of the matches):
+        then the work is bounded by what it returns, and cheaper here than a hop to a reader."""
+        known = self._plans.get(sql)
+        if known is None:
+            try:
+                lines = [r[3] for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            except sqlite3.Error:
+                lines = ["SCAN"]
+            known = not any(line.startswith("USE TEMP B-TREE")
+                            or (line.startswith("SCAN ") and "VIRTUAL TABLE" not in line) for line in lines)
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.clear()
+            self._plans[sql] = known
+        return known
+
+    def _bounded_find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> bool:
+        """A find SQLite answers from an index, in index order, stopping after skip + limit rows."""
+        if options.limit is None or options.skip + options.limit > _BOUNDED_ROWS or options.sort and any(
+                k == "$score" for k, _ in options.sort):
+            return False
+        fields = _fields(schema)
+        flt = translate_where(where, fields)
+        order = order_by(options.sort, fields)
+        if flt.residual is not None or order is None or find_operator(where, "$nearSphere"):
+            return False
+        return self._index_only(*self._select_sql(class_name, flt, order, options.limit, options.skip))
+
     async def find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> list[Document]:
         """Matching documents, ordered, skipped and limited."""
-        return self._find(class_name, schema, where, options)
+        pool = self._reader(class_name, where)
+        if pool is None or options.limit == 0 or self._bounded_find(class_name, schema, where, options):
+            return self._find(class_name, schema, where, options)
+        return await pool.run(lambda db: self._find(class_name, schema, where, options, db))
 
-    def _find(self, class_name: str, schema: ClassSchema | None, where: Where, options: FindOptions) -> list[Document]:
+    def _find(self, class_name: str, schema: ClassSchema | None, where: Where, options: FindOptions,
+              db: sqlite3.Connection | None = None) -> list[Document]:
+        """`db`: a reader connection (the table known to exist); None: the loop's connection."""
         if options.limit == 0:
             return []
         fields = _fields(schema)
@@ -327,9 +392,9 @@ class SQLiteAdapter(StorageAdapter):
         near = find_operator(where, "$nearSphere")
         order = None if near and not options.sort else order_by(options.sort, fields)
         if order is not None:
-            docs = list(self._matching(class_name, flt, order, options.limit, options.skip))
+            docs = list(self._matching(class_name, flt, order, options.limit, options.skip, db))
         else:
-            docs = _sort(list(self._matching(class_name, flt)), options.sort, near, where)
+            docs = _sort(list(self._matching(class_name, flt, db=db)), options.sort, near, where)
             end = None if options.limit is None else options.skip + options.limit
             docs = docs[options.skip:end]
         if "$score" in (options.keys or []) and find_operator(where, "$text"):
@@ -345,31 +410,38 @@ class SQLiteAdapter(StorageAdapter):
             return sql, flt.params
         return sql + " LIMIT ? OFFSET ?", [*flt.params, -1 if limit is None else limit, skip]
 
-    def _matching(self, class_name: str, flt: SqlFilter, order: str = "",
-                  limit: int | None = None, skip: int = 0) -> Iterator[Document]:
-        """Documents passing the SQL filter and then the residual, in `order`, skipped and limited."""
-        if not self._has_table(class_name):
+    def _matching(self, class_name: str, flt: SqlFilter, order: str = "", limit: int | None = None,
+                  skip: int = 0, db: sqlite3.Connection | None = None) -> Iterator[Document]:
+        """Documents passing the SQL filter and then the residual, in `order`, skipped and limited.
+
+        `db`: a reader connection, the table known to exist; None: the loop's connection."""
+        if db is None and not self._has_table(class_name):
             return
         if flt.residual is None:
             sql, params = self._select_sql(class_name, flt, order, limit, skip)
-            yield from map(_doc, self._execute_read(class_name, sql, params))
+            yield from map(_doc, self._execute_read(class_name, sql, params, db))
             return
         if limit is not None and limit <= 0:
             return
         sql, params = self._select_sql(class_name, flt, order)
         matches = matcher.compile_where(flt.residual)
-        for row in self._execute_read(class_name, sql, params):
-            doc = _doc(row)
-            if not matches(doc):
-                continue
-            if skip:
-                skip -= 1
-                continue
-            yield doc
-            if limit is not None:
-                limit -= 1
-                if limit == 0:
-                    return
+        rows = self._execute_read(class_name, sql, params, db)
+        try:
+            for row in rows:
+                doc = _doc(row)
+                if not matches(doc):
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                yield doc
+                if limit is not None:
+                    limit -= 1
+                    if limit == 0:
+                        return
+        finally:
+            if isinstance(rows, sqlite3.Cursor):
+                rows.close()  # an unfinished SELECT would keep its read transaction (and WAL snapshot) open
 
     def _first(self, class_name: str, flt: SqlFilter) -> Document | None:
         """The first match, its SELECT finished before the caller writes on the same connection."""
@@ -379,9 +451,10 @@ class SQLiteAdapter(StorageAdapter):
         finally:
             found.close()
 
-    def _execute_read(self, class_name: str, sql: str, params: list[Any]) -> Iterator[Any]:
+    def _execute_read(self, class_name: str, sql: str, params: list[Any],
+                      db: sqlite3.Connection | None = None) -> Iterator[Any]:
         try:
-            return self._db.execute(sql, params)
+            return (db or self._db).execute(sql, params)
         except sqlite3.OperationalError as e:
             if not _is_missing_table(e):
                 raise
@@ -408,11 +481,24 @@ class SQLiteAdapter(StorageAdapter):
 
     async def count(self, class_name: str, schema: ClassSchema, where: Where) -> int:
         """How many documents match."""
+        pool = self._reader(class_name, where)
+        if pool is None or self._index_count(class_name, schema, where):
+            return self._count(class_name, schema, where)
+        return await pool.run(lambda db: self._count(class_name, schema, where, db))
+
+    def _index_count(self, class_name: str, schema: ClassSchema, where: Where) -> bool:
+        """A count SQLite answers by searching an index (its cost is the matches' index entries, in C)."""
         flt = translate_where(where, _fields(schema))
-        if flt.residual is not None or not self._has_table(class_name):
-            return sum(1 for _ in self._matching(class_name, flt))
+        if flt.residual is not None:
+            return False
+        return self._index_only(f"SELECT COUNT(*) FROM {quote_ident(class_name)} WHERE {flt.sql}", flt.params)
+
+    def _count(self, class_name: str, schema: ClassSchema, where: Where, db: sqlite3.Connection | None = None) -> int:
+        flt = translate_where(where, _fields(schema))
+        if flt.residual is not None or (db is None and not self._has_table(class_name)):
+            return sum(1 for _ in self._matching(class_name, flt, db=db))
         sql = f"SELECT COUNT(*) FROM {quote_ident(class_name)} WHERE {flt.sql}"
-        row = next(iter(self._execute_read(class_name, sql, flt.params)), None)
+        row = next(iter(self._execute_read(class_name, sql, flt.params, db)), None)
         return row[0] if row else 0
 
     async def find_one_and_update(self, class_name: str, schema: ClassSchema, where: Where,
@@ -486,9 +572,16 @@ class SQLiteAdapter(StorageAdapter):
 
     async def distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str) -> list[Any]:
         """Distinct values of a field, array elements flattened, in first-seen order."""
+        pool = self._reader(class_name)
+        if pool is None:
+            return self._distinct(class_name, schema, where, field_name)
+        return await pool.run(lambda db: self._distinct(class_name, schema, where, field_name, db))
+
+    def _distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str,
+                  db: sqlite3.Connection | None = None) -> list[Any]:
         seen: set[Any] = set()
         out: list[Any] = []
-        for doc in self._find(class_name, schema, where, FindOptions()):
+        for doc in self._find(class_name, schema, where, FindOptions(), db):
             value = matcher.get_path(doc, field_name)
             if value is matcher.MISSING:
                 continue
@@ -501,12 +594,19 @@ class SQLiteAdapter(StorageAdapter):
 
     async def aggregate(self, class_name: str, schema: ClassSchema, pipeline: list[dict[str, Any]]) -> list[Document]:
         """The pipeline in Python; a leading `$match` is pushed down like a find."""
+        pool = self._reader(class_name)
+        if pool is None:
+            return self._aggregate(class_name, schema, pipeline)
+        return await pool.run(lambda db: self._aggregate(class_name, schema, pipeline, db))
+
+    def _aggregate(self, class_name: str, schema: ClassSchema, pipeline: list[dict[str, Any]],
+                   db: sqlite3.Connection | None = None) -> list[Document]:
         first = pipeline[0] if pipeline else {}
         if isinstance(first, dict) and list(first) == ["$match"] and isinstance(first["$match"], dict):
-            docs = self._find(class_name, schema, first["$match"], FindOptions())
+            docs = self._find(class_name, schema, first["$match"], FindOptions(), db)
             pipeline = pipeline[1:]
         else:
-            docs = self._find(class_name, schema, {}, FindOptions())
+            docs = self._find(class_name, schema, {}, FindOptions(), db)
         return run_pipeline(docs, pipeline)
 
     # ----- indexes -----
@@ -536,6 +636,7 @@ class SQLiteAdapter(StorageAdapter):
             columns += [e + (" DESC" if direction < 0 else "") for e in exprs]
         if columns and not unique:
             columns.append("rperm")  # covers the ACL filter: a count on the index never reads the rows
+        self._plans.clear()  # a new index changes plans (a call of this process; others' are not seen)
         with self._write() as db:
             self._ensure_table(class_name)
             old = db.execute(f"SELECT spec, isUnique FROM {INDEX_TABLE} WHERE className = ? AND name = ?",
@@ -552,6 +653,7 @@ class SQLiteAdapter(StorageAdapter):
 
     async def drop_index(self, class_name: str, name: str) -> None:
         """Drop a named index if it exists (`_id_` stays)."""
+        self._plans.clear()
         with self._write() as db:
             db.execute(f"DROP INDEX IF EXISTS {quote_ident(sqlite_index_name(class_name, name))}")
             db.execute(f"DELETE FROM {INDEX_TABLE} WHERE className = ? AND name = ?", (class_name, name))
@@ -619,6 +721,20 @@ class SQLiteAdapter(StorageAdapter):
 
 
 # ----- rows and documents -----
+
+def _pins_object_id(where: Where) -> bool:
+    """True when the query names its objects by id (`objectId` equal to, or `$in`, given ids), at
+    the top or in a top-level `$and`: a primary-key lookup, cheaper than a hop to a reader thread."""
+    value = where.get("objectId")
+    if isinstance(value, str):
+        return True
+    if isinstance(value, dict) and len(value) == 1:
+        (op, operand), = value.items()
+        if (op == "$eq" and isinstance(operand, str)) or (op == "$in" and isinstance(operand, list)):
+            return True
+    clauses = where.get("$and")
+    return isinstance(clauses, list) and any(isinstance(c, dict) and _pins_object_id(c) for c in clauses)
+
 
 def _is_missing_table(error: sqlite3.OperationalError) -> bool:
     return str(error).startswith("no such table")
