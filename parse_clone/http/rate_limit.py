@@ -2,8 +2,9 @@
 paths matching `requestPath`, counted per client IP (or per `zone`: global, session, user).
 
 A request over the limit is answered 429 {"code": 100, "error": errorResponseMessage}. Master-key
-(and maintenance-key) requests are not limited unless `includeMasterKey`; `requestMethods` (a list,
-or a regular expression) narrows the methods. The sub-requests of a /batch are counted one by
+requests are not limited unless `includeMasterKey` (maintenance-key ones are, as in Parse Server);
+`requestMethods` (a list, or a regular expression) narrows the methods, except with
+`includeMasterKey`, where Parse Server counts every method. The sub-requests of a /batch are counted one by
 one before any runs, and an over-limit batch fails as a whole (400, code 100, as Parse Server).
 Cloud code reads and writes never pass through HTTP here, so they are never counted
 (`includeInternalRequests` is accepted for Parse Server's configs).
@@ -253,7 +254,7 @@ class RateLimits:
 
         Returns the headers to send (those of the last rule that counted it)."""
         methods = {method.upper(), "POST"} if batch else {method.upper()}
-        is_master = preq.auth.is_master or preq.auth.is_maintenance
+        is_master = preq.auth.is_master
         headers: dict[str, str] = {}
         refused: RateLimitRule | None = None
         for rule in self.rules:
