@@ -32,7 +32,7 @@ log = logging.getLogger("parse_clone")
 
 def build_server(config: ServerConfig, storage: StorageAdapter | None = None) -> Server:
     """A Server for this config (storage from databaseURI unless given)."""
-    storage = storage or open_adapter(config.databaseURI, config.collectionPrefix)
+    storage = storage or open_adapter(config.databaseURI, config.collectionPrefix, config.databaseOptions)
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload

@@ -30,6 +30,7 @@ class ServerConfig:
     webhookKey: str | None = None
     databaseURI: str = "sqlite:///./data/parse.sqlite3"
     collectionPrefix: str = ""
+    databaseOptions: dict[str, Any] | None = None  # PostgreSQL: maxPoolSize sizes the asyncpg pool
     mountPath: str = "/parse"
     port: int = 1337
     host: str = "0.0.0.0"

@@ -114,3 +114,10 @@ async def api(aiohttp_client, backend, tmp_path, config_overrides) -> Api:
     app = build_app(server)
     client = await aiohttp_client(app)
     return Api(client, server)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the session's throwaway PostgreSQL database (tests/support/postgres.py)."""
+    from tests.support.postgres import drop_database
+
+    drop_database()
