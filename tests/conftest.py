@@ -39,6 +39,10 @@ def make_storage(kind: str, tmp_path):
         from parse_clone.storage.mongo import MongoAdapter
 
         return MongoAdapter("mongodb://mock/api", client=AsyncMongoMockClient())
+    if kind == "postgres":
+        from tests.support.postgres import isolated_adapter
+
+        return isolated_adapter(tmp_path)
     uri = os.environ.get("MONGODB_URI")
     if not uri:
         pytest.skip("MONGODB_URI is not set: no real MongoDB server to run against")
@@ -95,7 +99,10 @@ class Api:
         return await self.request("DELETE", path, **kw)
 
 
-@pytest.fixture(params=["sqlite", "mongomock"])
+BACKENDS = ["sqlite", "mongomock", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     """Each API test runs on every backend."""
     return request.param

@@ -76,3 +76,35 @@ def drop_database() -> None:
     if name:
         _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         _state.clear()
+
+
+def isolated_adapter(tmp_path=None):
+    """A PostgresAdapter on its own fresh PostgreSQL schema of the session database (dropped on close).
+
+    Each API test's server gets one, as each gets its own SQLite file: two servers built in
+    one test do not share data either. With `tmp_path`, its `path` puts the default local
+    files directory (files/ beside the "database file") in the test's temporary folder.
+    """
+    from parse_clone.storage.postgres import PostgresAdapter
+
+    uri = database_uri()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+
+    class IsolatedPostgresAdapter(PostgresAdapter):
+        async def connect(self) -> None:
+            await self._db.open()
+            async with self._db.use() as conn:
+                await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            await super().connect()
+
+        async def close(self) -> None:
+            if self._db._pool is not None:
+                async with self._db.use() as conn:
+                    await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            await super().close()
+
+    sep = "&" if "?" in uri else "?"
+    adapter = IsolatedPostgresAdapter(f"{uri}{sep}search_path={schema}")
+    if tmp_path is not None:
+        adapter.path = str(tmp_path / f"{schema}.postgres")  # type: ignore[attr-defined]
+    return adapter

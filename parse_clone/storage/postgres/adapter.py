@@ -69,6 +69,7 @@ class PostgresAdapter(StorageAdapter):
         self._db = Connections(uri, max_pool_size)
         self._columns: dict[str, dict[str, str]] = {}  # class -> column -> PostgreSQL type
         self._joins: set[str] = set()
+        self._unaccent: str | None = None  # schema-qualified unaccent(), for diacritic-insensitive $text
 
     # ----- lifecycle -----
     async def connect(self) -> None:
@@ -76,6 +77,7 @@ class PostgresAdapter(StorageAdapter):
         await self._db.open()
         async with self._db.use() as conn:
             await _create_ignoring_races(conn, _CREATE_SCHEMA)
+            self._unaccent = await _find_unaccent(conn)
 
     async def close(self) -> None:
         """Close the pool."""
@@ -271,10 +273,13 @@ class PostgresAdapter(StorageAdapter):
                 options: FindOptions | None = None, lock: bool = False,
                 want_score: bool = False) -> tuple[str, list[Any], Translation]:
         params = Params()
-        tr = translate(where, columns, fields, params)
+        tr = translate(where, columns, fields, params, self._unaccent)
         order = order_by(options.sort, columns, params, tr) if options else ""
         score = f', {tr.text_rank} AS "$score"' if want_score and tr.text_rank else ""
-        sql = f"SELECT *{score} FROM {quote_ident(class_name)} WHERE {tr.sql} {order}"
+        # Named columns, not *: after an ALTER TABLE the statement text changes with them, so no
+        # prepared statement cached for the old row shape is reused.
+        names = ", ".join(quote_ident(c) for c in columns)
+        sql = f"SELECT {names}{score} FROM {quote_ident(class_name)} WHERE {tr.sql} {order}"
         if options and tr.residual is None:
             if options.limit is not None:
                 sql += f" LIMIT {int(options.limit)}"
@@ -324,7 +329,7 @@ class PostgresAdapter(StorageAdapter):
                 return 0
             fields = self._fields(class_name, schema)
             params = Params()
-            tr = translate(where, columns, fields, params)
+            tr = translate(where, columns, fields, params, self._unaccent)
             if tr.residual is not None:
                 return len(await self._matching(conn, class_name, schema, where))
             return int(await _fetchval(conn, f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}",
@@ -391,7 +396,7 @@ class PostgresAdapter(StorageAdapter):
             if columns is None:
                 return 0
             params = Params()
-            tr = translate(where, columns, self._fields(class_name, schema), params)
+            tr = translate(where, columns, self._fields(class_name, schema), params, self._unaccent)
             table = quote_ident(class_name)
             if tr.residual is not None:
                 ids = [d["objectId"] for d in await self._matching(conn, class_name, schema, where, lock=True)]
@@ -578,6 +583,21 @@ async def _create_ignoring_races(conn: asyncpg.Connection, sql: str) -> None:
             await conn.execute(sql)
     except (asyncpg.UniqueViolationError, asyncpg.DuplicateTableError):
         pass
+
+
+async def _find_unaccent(conn: asyncpg.Connection) -> str | None:
+    """The unaccent() function (contrib's extension, created in "public" if missing and allowed), or None."""
+    sql = ("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+           "WHERE e.extname = 'unaccent'")
+    schema = await conn.fetchval(sql)
+    if schema is None:
+        try:
+            async with conn.transaction():
+                await conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+        except asyncpg.PostgresError:
+            return None
+        schema = await conn.fetchval(sql)
+    return f"{quote_ident(schema)}.unaccent" if schema else None
 
 
 def _duplicate(error: asyncpg.UniqueViolationError) -> DuplicateValueError:

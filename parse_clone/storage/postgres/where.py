@@ -66,7 +66,11 @@ class Column:
 
 
 class _Ctx:
-    def __init__(self, columns: dict[str, str], fields: dict[str, Any], params: Params) -> None:
+    def __init__(self, columns: dict[str, str], fields: dict[str, Any], params: Params,
+                 unaccent: str | None = None) -> None:
+        self.unaccent = unaccent  # the schema-qualified unaccent() function, when the extension is there
+        self.checked_too: Where = {}  # pushed down as a superset, and left to the matcher as well
+        self.key = ""
         self.columns = columns
         self.fields = fields
         self.params = params
@@ -101,10 +105,13 @@ def _text_array_literal(items: list[str]) -> str:
     return "'{" + quoted.replace("'", "''") + "}'::text[]"
 
 
-def translate(where: Where, columns: dict[str, str], fields: dict[str, Any], params: Params) -> Translation:
+def translate(where: Where, columns: dict[str, str], fields: dict[str, Any], params: Params,
+              unaccent: str | None = None) -> Translation:
     """`where` as SQL on a class table with these columns (name -> PostgreSQL type)."""
-    ctx = _Ctx(columns, fields, params)
+    ctx = _Ctx(columns, fields, params, unaccent)
     sql, residual = _where(ctx, where)
+    for key, value in ctx.checked_too.items():
+        residual.setdefault(key, value)
     return Translation(sql, residual or None, ctx.near_order, ctx.text_rank)
 
 
@@ -149,6 +156,7 @@ def _is_constraint(value: Any) -> bool:
 
 
 def _field(ctx: _Ctx, key: str, value: Any) -> str:
+    ctx.key = key
     col = ctx.column(key)
     if not _is_constraint(value):
         return _eq(ctx, col, value)
@@ -468,9 +476,15 @@ def _text(ctx: _Ctx, col: Column, arg: Any) -> str:
     words = [w for w in search["$term"].replace('"', " ").split() if not w.startswith("-")]
     if not words:
         return "FALSE"
+    if not ctx.unaccent:
+        raise Unsupported("$text without the unaccent extension")
+    if search.get("$caseSensitive") or search.get("$diacriticSensitive") or '"' in search["$term"] \
+            or any(w.startswith("-") for w in search["$term"].split()):
+        ctx.checked_too[ctx.key] = {"$text": arg}  # SQL finds a superset; the matcher keeps the exact ones
     cfg = ctx.params.add(config, "regconfig")
-    query = " || ".join(f"plainto_tsquery({cfg}, {ctx.params.add(w, 'text')})" for w in words)
-    vector = f"to_tsvector({cfg}, coalesce({col.expr}, ''))"
+    fold = ctx.unaccent
+    query = " || ".join(f"plainto_tsquery({cfg}, {fold}({ctx.params.add(w, 'text')}))" for w in words)
+    vector = f"to_tsvector({cfg}, {fold}(coalesce({col.expr}, '')))"
     ctx.text_rank = f"ts_rank({vector}, ({query}))"
     return f"{vector} @@ ({query})"
 
