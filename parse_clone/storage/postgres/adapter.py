@@ -45,7 +45,7 @@ from .names import (
     unique_index_name,
 )
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
-from .values import row_to_doc, to_column
+from .values import from_column, row_to_doc, to_column
 from .where import Params, Translation, order_by, translate
 
 _CREATE_SCHEMA = (f'CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} ("className" varChar(120), "schema" jsonb, '
@@ -292,6 +292,15 @@ class PostgresAdapter(StorageAdapter):
     async def _matching(self, conn: asyncpg.Connection, class_name: str, schema: ClassSchema | None,
                         where: Where, options: FindOptions | None = None, lock: bool = False,
                         want_score: bool = False) -> list[Document]:
+        try:
+            return await self._matching_once(conn, class_name, schema, where, options, lock, want_score)
+        except asyncpg.UndefinedColumnError:  # another instance dropped a column: read the table again
+            self._columns.pop(class_name, None)
+            return await self._matching_once(conn, class_name, schema, where, options, lock, want_score)
+
+    async def _matching_once(self, conn: asyncpg.Connection, class_name: str, schema: ClassSchema | None,
+                             where: Where, options: FindOptions | None, lock: bool,
+                             want_score: bool) -> list[Document]:
         columns = await self._table_columns(conn, class_name)
         if columns is None:
             return []
@@ -406,21 +415,34 @@ class PostgresAdapter(StorageAdapter):
         return int(status.split()[-1]) if status else 0
 
     async def distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str) -> list[Any]:
-        """Distinct values of a field (array elements flattened), nulls left out."""
+        """SELECT DISTINCT of a column (jsonb arrays contribute their elements), nulls left out;
+        dotted fields, and wheres with a residual, are collected from the matching documents."""
+        fields = self._fields(class_name, schema)
         async with self._db.use() as conn:
+            columns = await self._table_columns(conn, class_name)
+            if columns is None:
+                return []
+            params = Params()
+            tr = translate(where, columns, fields, params, self._unaccent)
+            if tr.residual is None and "." not in field_name and field_name in columns:
+                return await self._distinct_column(conn, class_name, columns, fields, field_name, tr, params)
             docs = await self._matching(conn, class_name, schema, where)
-        seen: set[Any] = set()
-        out: list[Any] = []
-        for doc in docs:
-            value = matcher.get_path(doc, field_name)
-            if value is matcher.MISSING or value is None:
-                continue
-            for v in value if isinstance(value, list) else [value]:
-                key = canonical(v)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(v)
-        return out
+        return _distinct_values(docs, field_name)
+
+    async def _distinct_column(self, conn: asyncpg.Connection, class_name: str, columns: dict[str, str],
+                               fields: dict[str, Any], field_name: str, tr: Translation,
+                               params: Params) -> list[Any]:
+        col, table = quote_ident(field_name), quote_ident(class_name)
+        if columns[field_name] == "jsonb":
+            value = (f"jsonb_array_elements(CASE WHEN jsonb_typeof({col}) = 'array' THEN {col} "
+                     f"ELSE jsonb_build_array({col}) END)")
+            sql = (f"SELECT DISTINCT v FROM (SELECT {value} AS v FROM {table} WHERE ({tr.sql}) "
+                   f"AND {col} IS NOT NULL) AS elements WHERE v <> 'null'::jsonb")
+        else:
+            sql = f"SELECT DISTINCT {col} AS v FROM {table} WHERE ({tr.sql}) AND {col} IS NOT NULL"
+        rows = await _fetch(conn, sql, params.values)
+        pg_type = "jsonb" if columns[field_name] == "jsonb" else columns[field_name]
+        return [from_column(field_name, pg_type, fields.get(field_name), r["v"]) for r in rows]
 
     async def aggregate(self, class_name: str, schema: ClassSchema, pipeline: list[dict[str, Any]]) -> list[Document]:
         """A leading `$match` runs as SQL; the other stages as the SQLite adapter runs them."""
@@ -583,6 +605,22 @@ async def _create_ignoring_races(conn: asyncpg.Connection, sql: str) -> None:
             await conn.execute(sql)
     except (asyncpg.UniqueViolationError, asyncpg.DuplicateTableError):
         pass
+
+
+def _distinct_values(docs: list[Document], field_name: str) -> list[Any]:
+    """Distinct values of a (dotted) field across documents, array elements flattened, first seen first."""
+    seen: set[Any] = set()
+    out: list[Any] = []
+    for doc in docs:
+        value = matcher.get_path(doc, field_name)
+        if value is matcher.MISSING or value is None:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            key = canonical(v)
+            if key not in seen:
+                seen.add(key)
+                out.append(v)
+    return out
 
 
 async def _find_unaccent(conn: asyncpg.Connection) -> str | None:

@@ -93,14 +93,19 @@ def from_column(name: str, pg_type: str, ftype: dict[str, Any] | None, value: An
         if ftype.get("type") == "File":
             return {"__type": "File", "name": value}
     if kind == "number":
-        return int(value) if value.is_integer() and abs(value) < _MAX_SAFE_INT else value
+        return _number(value)
     if kind == "point":
-        return {"__type": "GeoPoint", "latitude": value.y, "longitude": value.x}
+        return {"__type": "GeoPoint", "latitude": _number(value.y), "longitude": _number(value.x)}
     if kind == "polygon":
-        return {"__type": "Polygon", "coordinates": [[p.y, p.x] for p in value.points]}
+        return {"__type": "Polygon", "coordinates": [[_number(p.y), _number(p.x)] for p in value.points]}
     if kind == "json":
         return _nulls(value)
     return value
+
+
+def _number(value: float) -> int | float:
+    """A double as JavaScript prints it: integral values without a fraction (3, not 3.0)."""
+    return int(value) if value.is_integer() and abs(value) < _MAX_SAFE_INT else value
 
 
 def _nulls(value: Any) -> Any:
