@@ -10,7 +10,6 @@ columns back in the same transaction.
 from __future__ import annotations
 
 import copy
-import re
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -30,9 +29,9 @@ from ..base import (
     Where,
 )
 from ..sqlite.aggregate import run_pipeline
-from ..sqlite.canonical import canonical
 from ..sqlite.updates import apply_update, seed_from_where
 from . import indexes as idx
+from . import statements as st
 from .connection import Connections
 from .names import (
     CONFIG_CLASS,
@@ -53,7 +52,6 @@ _CREATE_SCHEMA = (f'CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} ("className" varCh
 _CREATE_CONFIG = (f'CREATE TABLE IF NOT EXISTS {quote_ident(CONFIG_CLASS)} ("objectId" text, "params" jsonb, '
                   '"masterKeyOnly" jsonb, PRIMARY KEY ("objectId"))')
 _JOIN_COLUMNS = '("relatedId" varChar(120), "owningId" varChar(120), PRIMARY KEY("relatedId", "owningId"))'
-_KEY_DETAIL = re.compile(r"Key \((.*)\)=\(")
 # Built-in pointer and file fields, for schemas handed in without core's default fields.
 _BUILTIN_FIELDS: dict[str, dict[str, Any]] = {
     "_Session": {"user": {"type": "Pointer", "targetClass": "_User"}},
@@ -76,8 +74,8 @@ class PostgresAdapter(StorageAdapter):
         """Open the pool and create `_SCHEMA` if missing."""
         await self._db.open()
         async with self._db.use() as conn:
-            await _create_ignoring_races(conn, _CREATE_SCHEMA)
-            self._unaccent = await _find_unaccent(conn)
+            await st.create_ignoring_races(conn, _CREATE_SCHEMA)
+            self._unaccent = await st.find_unaccent(conn)
 
     async def close(self) -> None:
         """Close the pool."""
@@ -112,7 +110,7 @@ class PostgresAdapter(StorageAdapter):
         if columns is None:
             wanted = table_columns(class_name, schema)
             defs = ", ".join(f"{quote_ident(n)} {t}" for n, t in wanted.items())
-            await _create_ignoring_races(conn, f"CREATE TABLE IF NOT EXISTS {quote_ident(class_name)} "
+            await st.create_ignoring_races(conn, f"CREATE TABLE IF NOT EXISTS {quote_ident(class_name)} "
                                                f'({defs}, PRIMARY KEY ("objectId"))')
             self._columns.pop(class_name, None)
             columns = await self._table_columns(conn, class_name) or wanted
@@ -140,7 +138,7 @@ class PostgresAdapter(StorageAdapter):
     async def _ensure_join(self, conn: asyncpg.Connection, owner_class: str, field_name: str) -> str:
         table = join_table(owner_class, field_name)
         if table not in self._joins:
-            await _create_ignoring_races(conn, f"CREATE TABLE IF NOT EXISTS {quote_ident(table)} {_JOIN_COLUMNS}")
+            await st.create_ignoring_races(conn, f"CREATE TABLE IF NOT EXISTS {quote_ident(table)} {_JOIN_COLUMNS}")
             self._joins.add(table)
         return table
 
@@ -267,7 +265,7 @@ class PostgresAdapter(StorageAdapter):
         try:
             await conn.execute(sql, *values)
         except asyncpg.UniqueViolationError as error:
-            raise _duplicate(error) from None
+            raise st.duplicate(error) from None
 
     def _select(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                 options: FindOptions | None = None, lock: bool = False,
@@ -307,7 +305,7 @@ class PostgresAdapter(StorageAdapter):
         fields = self._fields(class_name, schema)
         sql, params, tr = self._select(class_name, columns, fields, where, options, lock, want_score)
         text = want_score and tr.text_rank is not None
-        rows = await _fetch(conn, sql, params)
+        rows = await st.fetch(conn, sql, params)
         docs = []
         for row in rows:
             doc = row_to_doc(row, columns, fields)
@@ -341,7 +339,7 @@ class PostgresAdapter(StorageAdapter):
             tr = translate(where, columns, fields, params, self._unaccent)
             if tr.residual is not None:
                 return len(await self._matching(conn, class_name, schema, where))
-            return int(await _fetchval(conn, f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}",
+            return int(await st.fetchval(conn, f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}",
                                        params.values) or 0)
 
     async def find_one_and_update(self, class_name: str, schema: ClassSchema, where: Where,
@@ -380,7 +378,7 @@ class PostgresAdapter(StorageAdapter):
                     await conn.execute(f'UPDATE {quote_ident(class_name)} SET {sets} WHERE "objectId" = $1',
                                        old["objectId"], *values)
                 except asyncpg.UniqueViolationError as error:
-                    raise _duplicate(error) from None
+                    raise st.duplicate(error) from None
             out.append({k: v for k, v in new.items() if v is not None or columns.get(k) == "jsonb"})
         return out
 
@@ -411,7 +409,7 @@ class PostgresAdapter(StorageAdapter):
                 ids = [d["objectId"] for d in await self._matching(conn, class_name, schema, where, lock=True)]
                 status = await conn.execute(f'DELETE FROM {table} WHERE "objectId" = ANY($1::text[])', ids)
             else:
-                status = await _execute(conn, f"DELETE FROM {table} WHERE {tr.sql}", params.values)
+                status = await st.execute(conn, f"DELETE FROM {table} WHERE {tr.sql}", params.values)
         return int(status.split()[-1]) if status else 0
 
     async def distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str) -> list[Any]:
@@ -427,7 +425,7 @@ class PostgresAdapter(StorageAdapter):
             if tr.residual is None and "." not in field_name and field_name in columns:
                 return await self._distinct_column(conn, class_name, columns, fields, field_name, tr, params)
             docs = await self._matching(conn, class_name, schema, where)
-        return _distinct_values(docs, field_name)
+        return st.distinct_values(docs, field_name)
 
     async def _distinct_column(self, conn: asyncpg.Connection, class_name: str, columns: dict[str, str],
                                fields: dict[str, Any], field_name: str, tr: Translation,
@@ -440,7 +438,7 @@ class PostgresAdapter(StorageAdapter):
                    f"AND {col} IS NOT NULL) AS elements WHERE v <> 'null'::jsonb")
         else:
             sql = f"SELECT DISTINCT {col} AS v FROM {table} WHERE ({tr.sql}) AND {col} IS NOT NULL"
-        rows = await _fetch(conn, sql, params.values)
+        rows = await st.fetch(conn, sql, params.values)
         pg_type = "jsonb" if columns[field_name] == "jsonb" else columns[field_name]
         return [from_column(field_name, pg_type, fields.get(field_name), r["v"]) for r in rows]
 
@@ -514,7 +512,7 @@ class PostgresAdapter(StorageAdapter):
         """DELETE the join row if present."""
         table = quote_ident(join_table(owner_class, field_name))
         async with self._db.use() as conn:
-            await _execute(conn, f'DELETE FROM {table} WHERE "relatedId" = $1 AND "owningId" = $2',
+            await st.execute(conn, f'DELETE FROM {table} WHERE "relatedId" = $1 AND "owningId" = $2',
                            [related_id, owning_id])
 
     async def related_ids(self, owner_class: str, field_name: str, owning_ids: list[str]) -> list[str]:
@@ -529,7 +527,7 @@ class PostgresAdapter(StorageAdapter):
                            ids: list[str]) -> list[str]:
         table = quote_ident(join_table(owner_class, field_name))
         async with self._db.use() as conn:
-            rows = await _fetch(conn, f'SELECT DISTINCT "{want}" AS id FROM {table} WHERE "{have}" = ANY($1::text[]) '
+            rows = await st.fetch(conn, f'SELECT DISTINCT "{want}" AS id FROM {table} WHERE "{have}" = ANY($1::text[]) '
                                       'ORDER BY 1', [list(ids)])
         return [r["id"] for r in rows]
 
@@ -537,7 +535,7 @@ class PostgresAdapter(StorageAdapter):
     async def get_config(self) -> dict[str, Any]:
         """``{"params", "masterKeyOnly"}`` from the `_GlobalConfig` row "1"."""
         async with self._db.use() as conn:
-            rows = await _fetch(conn, f'SELECT "params", "masterKeyOnly" FROM {quote_ident(CONFIG_CLASS)} '
+            rows = await st.fetch(conn, f'SELECT "params", "masterKeyOnly" FROM {quote_ident(CONFIG_CLASS)} '
                                       "WHERE \"objectId\" = '1'", [])
         row = rows[0] if rows else None
         return {"params": (row and row["params"]) or {}, "masterKeyOnly": (row and row["masterKeyOnly"]) or {}}
@@ -545,7 +543,7 @@ class PostgresAdapter(StorageAdapter):
     async def set_config(self, params: dict[str, Any], master_key_only: dict[str, Any]) -> None:
         """Replace the config row."""
         async with self._db.use() as conn:
-            await _create_ignoring_races(conn, _CREATE_CONFIG)
+            await st.create_ignoring_races(conn, _CREATE_CONFIG)
             await conn.execute(f'INSERT INTO {quote_ident(CONFIG_CLASS)} ("objectId", "params", "masterKeyOnly") '
                                "VALUES ('1', $1, $2) ON CONFLICT (\"objectId\") DO UPDATE SET "
                                '"params" = excluded."params", "masterKeyOnly" = excluded."masterKeyOnly"',
@@ -568,82 +566,3 @@ class _ForgetOnRollback:
         finally:
             if exc[0] is not None:
                 self._adapter._forget()
-
-
-# ----- statement helpers: a missing table reads as empty, a bad regex is the client's error -----
-
-async def _fetch(conn: asyncpg.Connection, sql: str, params: list[Any]) -> list[asyncpg.Record]:
-    return await _guarded(conn, conn.fetch, sql, params, [])
-
-
-async def _fetchval(conn: asyncpg.Connection, sql: str, params: list[Any]) -> Any:
-    rows = await _fetch(conn, sql, params)
-    return rows[0][0] if rows else None
-
-
-async def _execute(conn: asyncpg.Connection, sql: str, params: list[Any]) -> str:
-    return await _guarded(conn, conn.execute, sql, params, "")
-
-
-async def _guarded(conn: asyncpg.Connection, run: Any, sql: str, params: list[Any], empty: Any) -> Any:
-    """Run a statement (behind a savepoint inside a transaction, so that a caught error leaves it usable)."""
-    try:
-        if conn.is_in_transaction():
-            async with conn.transaction():
-                return await run(sql, *params)
-        return await run(sql, *params)
-    except asyncpg.UndefinedTableError:
-        return empty
-    except asyncpg.InvalidRegularExpressionError as error:
-        raise ParseError(ParseError.INVALID_QUERY, f"Invalid regular expression: {error}") from None
-
-
-async def _create_ignoring_races(conn: asyncpg.Connection, sql: str) -> None:
-    """CREATE ... IF NOT EXISTS, where a concurrent creator's win (a pg_type conflict) is not an error."""
-    try:
-        async with conn.transaction():
-            await conn.execute(sql)
-    except (asyncpg.UniqueViolationError, asyncpg.DuplicateTableError):
-        pass
-
-
-def _distinct_values(docs: list[Document], field_name: str) -> list[Any]:
-    """Distinct values of a (dotted) field across documents, array elements flattened, first seen first."""
-    seen: set[Any] = set()
-    out: list[Any] = []
-    for doc in docs:
-        value = matcher.get_path(doc, field_name)
-        if value is matcher.MISSING or value is None:
-            continue
-        for v in value if isinstance(value, list) else [value]:
-            key = canonical(v)
-            if key not in seen:
-                seen.add(key)
-                out.append(v)
-    return out
-
-
-async def _find_unaccent(conn: asyncpg.Connection) -> str | None:
-    """The unaccent() function (contrib's extension, created in "public" if missing and allowed), or None."""
-    sql = ("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-           "WHERE e.extname = 'unaccent'")
-    schema = await conn.fetchval(sql)
-    if schema is None:
-        try:
-            async with conn.transaction():
-                await conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
-        except asyncpg.PostgresError:
-            return None
-        schema = await conn.fetchval(sql)
-    return f"{quote_ident(schema)}.unaccent" if schema else None
-
-
-def _duplicate(error: asyncpg.UniqueViolationError) -> DuplicateValueError:
-    """The DuplicateValueError a unique violation means, naming the fields when the detail shows them."""
-    constraint = getattr(error, "constraint_name", "") or ""
-    if constraint.endswith("_pkey"):
-        return DuplicateValueError(["objectId"])
-    m = _KEY_DETAIL.search(getattr(error, "detail", "") or "")
-    if m and "(" not in m.group(1):
-        return DuplicateValueError([c.strip().strip('"') for c in m.group(1).split(",")])
-    return DuplicateValueError()
