@@ -44,6 +44,7 @@ from .names import (
     unique_index_name,
 )
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
+from .updates import set_clauses
 from .values import from_column, row_to_doc, to_column
 from .where import Params, Translation, order_by, translate
 
@@ -344,12 +345,38 @@ class PostgresAdapter(StorageAdapter):
 
     async def find_one_and_update(self, class_name: str, schema: ClassSchema, where: Where,
                                   update: Update) -> Document | None:
-        """Lock the first match, apply the update, write the changed columns; the updated document."""
+        """One UPDATE ... RETURNING when the where names the objectId and SQL can apply the update;
+        else lock the first match, apply the update, write the changed columns. The updated document."""
+        if isinstance(where.get("objectId"), str) and update:
+            async with self._db.use() as conn:
+                done, doc = await self._update_in_sql(conn, class_name, schema, where, update)
+            if done:
+                return doc
         async with self._db.use(atomic=True) as conn:
             docs = await self._matching(conn, class_name, schema, where, FindOptions(limit=1), lock=True)
             if not docs:
                 return None
             return (await self._update_docs(conn, class_name, schema, docs, update))[0]
+
+    async def _update_in_sql(self, conn: asyncpg.Connection, class_name: str, schema: ClassSchema | None,
+                             where: Where, update: Update) -> tuple[bool, Document | None]:
+        """(True, the updated row or None) when one statement could do it; (False, None) otherwise."""
+        columns = await self._table_columns(conn, class_name)
+        if columns is None:
+            return True, None
+        fields = self._fields(class_name, schema)
+        params = Params()
+        tr = translate(where, columns, fields, params, self._unaccent)
+        clauses = set_clauses(update, columns, fields, params)
+        if tr.residual is not None or clauses is None:
+            return False, None
+        names = ", ".join(quote_ident(c) for c in columns)
+        sql = f"UPDATE {quote_ident(class_name)} SET {', '.join(clauses)} WHERE {tr.sql} RETURNING {names}"
+        try:
+            rows = await st.fetch(conn, sql, params.values)
+        except asyncpg.UniqueViolationError as error:
+            raise st.duplicate(error) from None
+        return True, (row_to_doc(rows[0], columns, fields) if rows else None)
 
     async def update_many(self, class_name: str, schema: ClassSchema, where: Where, update: Update) -> int:
         """Lock every match and update it; how many matched."""
