@@ -37,6 +37,7 @@ class ServerConfig:
     databaseURI: str = "sqlite:///./data/parse.sqlite3"
     databaseOptions: dict[str, Any] = field(default_factory=dict)  # only maxPoolSize is read (storage/__init__.py)
     collectionPrefix: str = ""
+    databaseOptions: dict[str, Any] | None = None  # PostgreSQL: maxPoolSize sizes the asyncpg pool
     mountPath: str = "/parse"
     port: int = 1337
     host: str = "0.0.0.0"

@@ -31,7 +31,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('customPages', 'PARSE_SERVER_CUSTOM_PAGES', 'object', {}, IMPLEMENTED, 'URLs of your own pages for the legacy account-email flow (choosePassword, invalidLink, ...).'),
     Option('databaseAdapter', 'PARSE_SERVER_DATABASE_ADAPTER', 'module|object', None, NOT_IMPLEMENTED, 'A storage adapter module given instead of databaseURI.'),
     Option('databaseOptions', 'PARSE_SERVER_DATABASE_OPTIONS', 'object', None, IMPLEMENTED, 'Options of the database driver (pool size, timeouts, schema hooks); of these, maxPoolSize is read.'),
-    Option('databaseURI', 'PARSE_SERVER_DATABASE_URI', 'string', 'mongodb://localhost:27017/parse', IMPLEMENTED, 'Where the data lives: mongodb://... or, here, sqlite:///path.'),
+    Option('databaseURI', 'PARSE_SERVER_DATABASE_URI', 'string', 'mongodb://localhost:27017/parse', IMPLEMENTED, 'Where the data lives: mongodb://..., postgres://... (postgresql://...) or, here, sqlite:///path.'),
     Option('defaultLimit', 'PARSE_SERVER_DEFAULT_LIMIT', 'number', 100, IMPLEMENTED, 'How many results a query returns when it sets no limit.'),
     Option('directAccess', 'PARSE_SERVER_DIRECT_ACCESS', 'boolean', True, NOT_IMPLEMENTED, 'Let cloud code call the server in-process instead of over HTTP.'),
     Option('dotNetKey', 'PARSE_SERVER_DOT_NET_KEY', 'string', None, IMPLEMENTED, 'Client key of the .NET SDK (X-Parse-Windows-Key).'),

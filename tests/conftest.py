@@ -48,6 +48,10 @@ def make_storage(kind: str, tmp_path):
         from parse_clone.storage.mongo import MongoAdapter
 
         return MongoAdapter("mongodb://mock/api", client=AsyncMongoMockClient())
+    if kind == "postgres":
+        from tests.support.postgres import isolated_adapter
+
+        return isolated_adapter(tmp_path)
     uri = os.environ.get("MONGODB_URI")
     if not uri:
         pytest.skip("MONGODB_URI is not set: no real MongoDB server to run against")
@@ -104,7 +108,10 @@ class Api:
         return await self.request("DELETE", path, **kw)
 
 
-@pytest.fixture(params=["sqlite", "mongomock"])
+BACKENDS = ["sqlite", "mongomock", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     """Each API test runs on every backend."""
     return request.param
@@ -123,3 +130,10 @@ async def api(aiohttp_client, backend, tmp_path, config_overrides) -> Api:
     app = build_app(server)
     client = await aiohttp_client(app)
     return Api(client, server)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the session's throwaway PostgreSQL database (tests/support/postgres.py)."""
+    from tests.support.postgres import drop_database
+
+    drop_database()

@@ -9,7 +9,8 @@ from .base import StorageAdapter
 
 def open_adapter(database_uri: str, collection_prefix: str = "",
                  database_options: dict[str, Any] | None = None) -> StorageAdapter:
-    """The adapter a databaseURI names: mongodb:// or mongodb+srv:// -> MongoDB, sqlite:///path -> SQLite.
+    """The adapter a databaseURI names: mongodb:// or mongodb+srv:// -> MongoDB, postgres:// or
+    postgresql:// -> PostgreSQL, sqlite:///path -> SQLite.
 
     `database_options` is Parse Server's databaseOptions; its maxPoolSize sizes the MongoDB driver's
     connection pool, or SQLite's reader threads. ValueError: a maxPoolSize that is not a positive integer.
@@ -19,6 +20,10 @@ def open_adapter(database_uri: str, collection_prefix: str = "",
         from .mongo import MongoAdapter
 
         return MongoAdapter(database_uri, collection_prefix=collection_prefix, max_pool_size=pool_size)
+    if database_uri.startswith(("postgres://", "postgresql://")):
+        from .postgres import PostgresAdapter
+
+        return PostgresAdapter(database_uri, max_pool_size=pool_size)
     if database_uri.startswith("sqlite://"):
         from .sqlite import SQLiteAdapter
 

@@ -78,7 +78,7 @@ def account_overrides() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture(params=["sqlite", "mongomock"])
+@pytest.fixture(params=["sqlite", "mongomock", "postgres"])
 def backend(request) -> str:
     return request.param
 

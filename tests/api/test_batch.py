@@ -185,10 +185,8 @@ async def test_hooks_that_query_inside_a_batch_do_not_wait_for_the_batch_itself(
 async def test_hooks_that_query_inside_a_transactional_batch_see_its_writes(api, backend):
     import asyncio
 
-    if backend != "sqlite":
-        import pytest
-
-        pytest.skip("mongomock has no sessions, so no transactions")
+    if backend == "mongomock":
+        pytest.skip(MOCK_HAS_NO_TRANSACTIONS)
     seen = []
 
     @api.server.cloud.before_save("Hooked")

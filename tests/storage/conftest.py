@@ -1,7 +1,8 @@
 """The `adapter` fixture: every storage contract test runs on each backend.
 
-Backends: SQLite (a temp file), MongoDB on mongomock-motor, and a real MongoDB when
-MONGODB_URI is set (skipped otherwise, with that reason).
+Backends: SQLite (a temp file), MongoDB on mongomock-motor, PostgreSQL (the session's
+throwaway database, tests/support/postgres.py; skipped with the reason when unreachable),
+and a real MongoDB when MONGODB_URI is set (skipped otherwise, with that reason).
 
 A test marked ``@pytest.mark.not_on_mongomock("reason")`` is skipped on the
 mongomock backend only (geo, $text and transactions, which the mock does not
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-BACKENDS = ["sqlite", "mongomock", "mongodb"]
+BACKENDS = ["sqlite", "mongomock", "postgres", "mongodb"]
 
 T0 = "2024-05-01T12:00:00.000Z"
 
@@ -42,6 +43,12 @@ async def adapter(request, tmp_path):
         from parse_clone.storage.mongo import MongoAdapter
 
         a = MongoAdapter("mongodb://mock/contract", client=AsyncMongoMockClient())
+    elif kind == "postgres":
+        from parse_clone.storage.postgres import PostgresAdapter
+
+        from ..support.postgres import database_uri
+
+        a = PostgresAdapter(database_uri())
     else:
         uri = os.environ.get("MONGODB_URI")
         if not uri:
@@ -50,6 +57,8 @@ async def adapter(request, tmp_path):
 
         a = MongoAdapter(uri, database=f"parse_clone_test_{uuid.uuid4().hex[:8]}")
     await a.connect()
+    if kind == "postgres":
+        await a.delete_all_classes()  # the session database is shared: start from empty tables
     try:
         yield a
     finally:

@@ -1,0 +1,123 @@
+"""The asyncpg pool, and the one connection a `transaction()` pins for the calls inside it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from ...errors import ParseError
+from .values import decode_json, encode_json
+
+DEFAULT_POOL_SIZE = 10
+# Parse Server's PostgreSQL URI options that asyncpg does not take as they are.
+_PARSE_ONLY_PARAMS = {"ssl", "poolSize", "max", "query_timeout", "idleTimeoutMillis", "keepAlive", "binary",
+                      "client_encoding", "fallback_application_name", "ca", "pfx", "cert", "key",
+                      "passphrase", "rejectUnauthorized", "secureOptions"}
+
+
+def dsn_and_options(uri: str) -> tuple[str, dict[str, Any]]:
+    """asyncpg's DSN and pool options from a Parse Server `databaseURI` (postgres:// or postgresql://)."""
+    parts = urlsplit(uri)
+    params = dict(parse_qsl(parts.query))
+    options: dict[str, Any] = {}
+    if params.get("ssl", "").lower() == "true":
+        options["ssl"] = "require"
+    size = params.get("max") or params.get("poolSize")
+    if size and size.isdigit():
+        options["max_size"] = int(size)
+    kept = {k: v for k, v in params.items() if k not in _PARSE_ONLY_PARAMS}
+    return urlunsplit(parts._replace(query=urlencode(kept))), options
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for name in ("jsonb", "json"):
+        await conn.set_type_codec(name, schema="pg_catalog", encoder=encode_json, decoder=decode_json)
+
+
+@dataclass
+class _Pinned:
+    conn: asyncpg.Connection
+    lock: asyncio.Lock
+
+
+class Connections:
+    """Pool access for the adapter: `use()` yields the transaction's connection when inside one."""
+
+    def __init__(self, uri: str, max_pool_size: int | None = None) -> None:
+        self.dsn, self.options = dsn_and_options(uri)
+        if max_pool_size:
+            self.options["max_size"] = int(max_pool_size)
+        self.options.setdefault("max_size", DEFAULT_POOL_SIZE)
+        self._pool: asyncpg.Pool | None = None
+        self._pinned: contextvars.ContextVar[_Pinned | None] = contextvars.ContextVar(
+            f"pg_tx_{id(self)}", default=None)
+
+    async def open(self) -> None:
+        """Create the pool (one connection up front, more on demand)."""
+        if self._pool is None:
+            self._pool = await asyncpg.create_pool(self.dsn, min_size=1, init=_init_connection, **self.options)
+
+    async def close(self) -> None:
+        """Close the pool."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "PostgreSQL storage is not connected")
+        return self._pool
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside `transaction()` (in its task and the tasks it starts)."""
+        return self._pinned.get() is not None
+
+    @asynccontextmanager
+    async def use(self, atomic: bool = False) -> AsyncIterator[asyncpg.Connection]:
+        """A connection for one storage call; inside `transaction()` the pinned one, behind a savepoint
+        so that a failed call leaves the transaction usable. `atomic` wraps a pooled one in a transaction."""
+        pinned = self._pinned.get()
+        if pinned is not None:
+            async with pinned.lock:
+                async with pinned.conn.transaction():
+                    yield pinned.conn
+            return
+        async with self.pool.acquire() as conn:
+            if atomic:
+                async with conn.transaction():
+                    yield conn
+            else:
+                yield conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Pin one connection in a transaction for the enclosed calls; nested use is a savepoint."""
+        pinned = self._pinned.get()
+        if pinned is not None:
+            async with pinned.lock:
+                sp = pinned.conn.transaction()
+                await sp.start()
+            try:
+                yield
+            except BaseException:
+                async with pinned.lock:
+                    await sp.rollback()
+                raise
+            async with pinned.lock:
+                await sp.commit()
+            return
+        async with self.pool.acquire() as conn:
+            token = self._pinned.set(_Pinned(conn, asyncio.Lock()))
+            try:
+                async with conn.transaction():
+                    yield
+            finally:
+                self._pinned.reset(token)
