@@ -40,6 +40,7 @@ from ..base import (
 from .aggregate import run_pipeline
 from .canonical import canonical
 from .pool import DEFAULT_POOL_SIZE, ReaderPool
+from .regex_sql import register_functions
 from .names import (
     CONFIG_TABLE,
     INDEX_TABLE,
@@ -113,6 +114,7 @@ class SQLiteAdapter(StorageAdapter):
         conn.execute(f"PRAGMA synchronous={self.synchronous}")  # before WAL: the switch itself syncs by it
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA temp_store=MEMORY")
+        register_functions(conn)
         self._conn = conn
         with self._write():
             for sql in _CREATE_INTERNAL:
