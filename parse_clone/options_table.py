@@ -131,7 +131,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('customPages.parseFrameURL', 'PARSE_SERVER_CUSTOM_PAGES_PARSE_FRAME_URL', 'string', None, IMPLEMENTED, 'Page that frames the account pages; mail links point there.'),
     Option('customPages.passwordResetSuccess', 'PARSE_SERVER_CUSTOM_PAGES_PASSWORD_RESET_SUCCESS', 'string', None, IMPLEMENTED, 'Page shown after a successful password reset.'),
     Option('customPages.verifyEmailSuccess', 'PARSE_SERVER_CUSTOM_PAGES_VERIFY_EMAIL_SUCCESS', 'string', None, IMPLEMENTED, 'Page shown after a successful email verification.'),
-    Option('databaseOptions.allowPublicExplain', 'PARSE_SERVER_DATABASE_ALLOW_PUBLIC_EXPLAIN', 'boolean', False, NOT_IMPLEMENTED, 'databaseOptions: allow public explain.'),
+    Option('databaseOptions.allowPublicExplain', 'PARSE_SERVER_DATABASE_ALLOW_PUBLIC_EXPLAIN', 'boolean', False, IMPLEMENTED, 'true: a query with explain needs no master key (it answers the database plan).'),
     Option('databaseOptions.appName', 'PARSE_SERVER_DATABASE_APP_NAME', 'string', None, IMPLEMENTED, 'MongoDB driver option appName, passed to PyMongo (on SQLite or PostgreSQL a start-up warning says it has no effect).'),
     Option('databaseOptions.authMechanism', 'PARSE_SERVER_DATABASE_AUTH_MECHANISM', 'string', None, IMPLEMENTED, 'MongoDB driver option authMechanism, passed to PyMongo (on SQLite or PostgreSQL a start-up warning says it has no effect).'),
     Option('databaseOptions.authMechanismProperties', 'PARSE_SERVER_DATABASE_AUTH_MECHANISM_PROPERTIES', 'object', None, IMPLEMENTED, 'MongoDB driver option authMechanismProperties, passed to PyMongo (on SQLite or PostgreSQL a start-up warning says it has no effect).'),

@@ -256,6 +256,19 @@ class MongoAdapter(StorageAdapter):
         docs = await self._with_needed_indexes(class_name, schema, query, run)
         return [from_mongo_document(class_name, schema, d) for d in docs]
 
+    async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
+        """MongoDB's explain document of find's cursor (what Parse Server answers as `results`)."""
+        query = to_mongo_query(class_name, schema, where)
+        cursor = self._collection(class_name).find(query.filter, **self._opts())
+        sort = to_mongo_sort(class_name, schema, options.sort)
+        if sort:
+            cursor = cursor.sort(sort)
+        if options.skip:
+            cursor = cursor.skip(options.skip)
+        if options.limit is not None:
+            cursor = cursor.limit(options.limit)
+        return await maybe_await(cursor.explain())
+
     async def _with_needed_indexes(self, class_name: str, schema: ClassSchema, query: MongoQuery, run: Any) -> Any:
         """Run a query; if MongoDB asks for a geo or text index, create it as Parse Server does and retry once."""
         try:
