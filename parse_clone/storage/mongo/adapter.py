@@ -244,29 +244,26 @@ class MongoAdapter(StorageAdapter):
         projection = {"score": {"$meta": "textScore"}} if wants_score else None
 
         async def run() -> list[dict[str, Any]]:
-            cursor = self._collection(class_name).find(query.filter, projection, **self._opts())
-            if sort:
-                cursor = cursor.sort(sort)
-            if options.skip:
-                cursor = cursor.skip(options.skip)
-            if options.limit is not None:
-                cursor = cursor.limit(options.limit)
-            return await cursor.to_list(None)
+            return await self._cursor(class_name, query, sort, options, projection).to_list(None)
 
         docs = await self._with_needed_indexes(class_name, schema, query, run)
         return [from_mongo_document(class_name, schema, d) for d in docs]
 
-    async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
-        """MongoDB's explain document of find's cursor (what Parse Server answers as `results`)."""
-        query = to_mongo_query(class_name, schema, where)
-        cursor = self._collection(class_name).find(query.filter, **self._opts())
-        sort = to_mongo_sort(class_name, schema, options.sort)
+    def _cursor(self, class_name: str, query: MongoQuery, sort: Any, options: FindOptions,
+                projection: dict[str, Any] | None = None) -> Any:
+        cursor = self._collection(class_name).find(query.filter, projection, **self._opts())
         if sort:
             cursor = cursor.sort(sort)
         if options.skip:
             cursor = cursor.skip(options.skip)
         if options.limit is not None:
             cursor = cursor.limit(options.limit)
+        return cursor
+
+    async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
+        """MongoDB's explain document of find's cursor (what Parse Server answers as `results`)."""
+        query = to_mongo_query(class_name, schema, where)
+        cursor = self._cursor(class_name, query, to_mongo_sort(class_name, schema, options.sort), options)
         return await maybe_await(cursor.explain())
 
     async def _with_needed_indexes(self, class_name: str, schema: ClassSchema, query: MongoQuery, run: Any) -> Any:
