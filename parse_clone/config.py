@@ -35,9 +35,8 @@ class ServerConfig:
     dotNetKey: str | None = None
     webhookKey: str | None = None
     databaseURI: str = "sqlite:///./data/parse.sqlite3"
-    databaseOptions: dict[str, Any] = field(default_factory=dict)  # only maxPoolSize is read (storage/__init__.py)
     collectionPrefix: str = ""
-    databaseOptions: dict[str, Any] | None = None  # PostgreSQL: maxPoolSize sizes the asyncpg pool
+    databaseOptions: dict[str, Any] | None = None  # storage/database_options.py: what each backend reads
     mountPath: str = "/parse"
     port: int = 1337
     host: str = "0.0.0.0"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import StorageAdapter
+from .database_options import mongo_client_options, warn_foreign_options
 
 
 def open_adapter(database_uri: str, collection_prefix: str = "",
@@ -13,20 +14,24 @@ def open_adapter(database_uri: str, collection_prefix: str = "",
     postgresql:// -> PostgreSQL, sqlite:///path -> SQLite.
 
     `database_options` is Parse Server's databaseOptions; its maxPoolSize sizes the MongoDB driver's
-    connection pool, or SQLite's reader threads. ValueError: a maxPoolSize that is not a positive integer.
+    connection pool, PostgreSQL's or SQLite's reader threads; the MongoDB driver's own options go to
+    the driver (database_options.py). ValueError: a maxPoolSize that is not a positive integer.
     """
     pool_size = _pool_size((database_options or {}).get("maxPoolSize"))
     if database_uri.startswith(("mongodb://", "mongodb+srv://")):
         from .mongo import MongoAdapter
 
-        return MongoAdapter(database_uri, collection_prefix=collection_prefix, max_pool_size=pool_size)
+        return MongoAdapter(database_uri, collection_prefix=collection_prefix, max_pool_size=pool_size,
+                            client_options=mongo_client_options(database_options), database_options=database_options)
     if database_uri.startswith(("postgres://", "postgresql://")):
         from .postgres import PostgresAdapter
 
+        warn_foreign_options(database_options, "PostgreSQL")
         return PostgresAdapter(database_uri, max_pool_size=pool_size)
     if database_uri.startswith("sqlite://"):
         from .sqlite import SQLiteAdapter
 
+        warn_foreign_options(database_options, "SQLite")
         return SQLiteAdapter(_sqlite_path(database_uri), max_pool_size=pool_size)
     raise ValueError(f"unsupported databaseURI: {database_uri!r} (use mongodb://... or sqlite:///path)")
 

@@ -171,6 +171,11 @@ class StorageAdapter(ABC):
         """How many documents match `where`."""
 
     @abstractmethod
+    async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
+        """The database's plan for `find` with these arguments, in its own shape (a query's `explain`):
+        MongoDB's explain document, PostgreSQL's EXPLAIN (FORMAT JSON) rows, SQLite's EXPLAIN QUERY PLAN rows."""
+
+    @abstractmethod
     async def find_one_and_update(
         self, class_name: str, schema: ClassSchema, where: Where, update: Update
     ) -> Document | None:

@@ -97,8 +97,10 @@ def _deny_protected_query(where: dict[str, Any], protected: set[str] | None, cla
 
 async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
                is_get: bool = False) -> dict[str, Any]:
-    """Run a find: {"results": [...]} plus "count" when asked."""
+    """Run a find: {"results": [...]} plus "count" when asked; with `explain`, the database's plan."""
     enforce_role_security("get" if is_get else "find", class_name, auth)
+    if opts.explain and not auth.is_master and not (server.config.databaseOptions or {}).get("allowPublicExplain"):
+        raise ParseError(ParseError.INVALID_QUERY, "Using the explain query parameter requires the master key")
     opts = await triggers.before_find(server, auth, class_name, opts, is_get)
     if opts.redirect_key:
         class_name = await _redirect_class(server, class_name, opts.redirect_key)
@@ -117,9 +119,11 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
         count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
     check_include(server, auth, _include_paths(schema, opts)[0])  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
+    find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
+                            sort=_sort_spec(opts.order, class_name, fields), keys=opts.keys)
+    if opts.explain:  # as Parse Server: the plan stands in for the results, after the permission checks
+        return {"results": [] if where is None else await server.storage.explain(class_name, schema, where, find_opts)}
     if where is not None and opts.limit != 0:
-        find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
-                                sort=_sort_spec(opts.order, class_name, fields), keys=opts.keys)
         docs = await server.storage.find(class_name, schema, where, find_opts)
     relations = relation_stubs(fields)
     results = [decode_object(d, fields, server.file_url, relations=relations) for d in docs]

@@ -13,6 +13,7 @@ from ...route_allow_list import compile_route_allow_list
 from ...trust_proxy import trust_from_option
 from ...files.base import FilesAdapter
 from ...storage.base import DuplicateValueError, StorageAdapter
+from ...storage.database_options import index_wanted
 from .events import WriteEvents
 from ..schema.controller import SchemaController
 from ..schema.protected_option import server_protected_fields
@@ -64,6 +65,8 @@ class Server:
     async def _ensure_unique_indexes(self) -> None:
         """username, email and role names stay unique even under concurrent writes."""
         for class_name, field_name in (("_User", "username"), ("_User", "email"), ("_Role", "name")):
+            if not index_wanted(self.config.databaseOptions, class_name, field_name):
+                continue  # databaseOptions.createIndexUserUsername / ...UserEmail / ...RoleName: false
             schema = await self.schema.get(class_name)
             try:
                 await self.storage.ensure_unique(class_name, schema, [field_name])

@@ -13,9 +13,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from pymongo import ReturnDocument
-from pymongo.errors import CollectionInvalid, DuplicateKeyError, OperationFailure
+from pymongo.errors import CollectionInvalid, ConfigurationError, DuplicateKeyError, OperationFailure
 
 from ...errors import ParseError
+from ..database_options import index_wanted
 from ..base import (
     ClassSchema,
     Document,
@@ -55,10 +56,15 @@ class MongoAdapter(StorageAdapter):
     """The storage contract on MongoDB (PyMongo async), laid out exactly as Parse Server does."""
 
     def __init__(self, uri: str, database: str | None = None, collection_prefix: str = "", client: Any = None,
-                 max_pool_size: int | None = None) -> None:
-        """`max_pool_size`: the driver's maxPoolSize (databaseOptions.maxPoolSize; the driver's default if None)."""
+                 max_pool_size: int | None = None, client_options: dict[str, Any] | None = None,
+                 database_options: dict[str, Any] | None = None) -> None:
+        """`max_pool_size`: the driver's maxPoolSize (databaseOptions.maxPoolSize; the driver's default if None);
+        `client_options`: more AsyncMongoClient options (databaseOptions' driver options, Parse Server's names);
+        `database_options`: Parse Server's databaseOptions, for its createIndex... switches."""
         self.uri = uri
         self.max_pool_size = max_pool_size
+        self.client_options = dict(client_options or {})
+        self.database_options = dict(database_options or {})  # its createIndex... switches
         self.database_name = database or database_from_uri(uri)
         self.prefix = collection_prefix
         self._client = client
@@ -91,13 +97,28 @@ class MongoAdapter(StorageAdapter):
         if self._client is None:
             from pymongo import AsyncMongoClient
 
-            pool = {} if self.max_pool_size is None else {"maxPoolSize": self.max_pool_size}
-            self._client = AsyncMongoClient(self.uri, tz_aware=False, **pool)
+            self._client = AsyncMongoClient(self.uri, tz_aware=False, **self.driver_options())
         self._db = self._client[self.database_name]
         await self._ensure_startup_indexes()
 
+    def driver_options(self) -> dict[str, Any]:
+        """AsyncMongoClient's keyword options; ValueError naming the databaseOptions key PyMongo rejects."""
+        options = dict(self.client_options)
+        if self.max_pool_size is not None:
+            options["maxPoolSize"] = self.max_pool_size
+        from pymongo.common import validate
+
+        for key, value in options.items():
+            try:
+                validate(key, value)
+            except (ConfigurationError, TypeError, ValueError) as error:
+                raise ValueError(f"databaseOptions.{key}: {error}") from None
+        return options
+
     async def _ensure_startup_indexes(self) -> None:
         for class_name, keys, options in STARTUP_INDEXES:
+            if not index_wanted(self.database_options, class_name, options.get("name", keys[0][0])):
+                continue
             try:
                 await self._collection(class_name).create_index(keys, background=True, **options)
             except (OperationFailure, DuplicateKeyError) as error:  # legacy data must not stop the server
@@ -223,17 +244,27 @@ class MongoAdapter(StorageAdapter):
         projection = {"score": {"$meta": "textScore"}} if wants_score else None
 
         async def run() -> list[dict[str, Any]]:
-            cursor = self._collection(class_name).find(query.filter, projection, **self._opts())
-            if sort:
-                cursor = cursor.sort(sort)
-            if options.skip:
-                cursor = cursor.skip(options.skip)
-            if options.limit is not None:
-                cursor = cursor.limit(options.limit)
-            return await cursor.to_list(None)
+            return await self._cursor(class_name, query, sort, options, projection).to_list(None)
 
         docs = await self._with_needed_indexes(class_name, schema, query, run)
         return [from_mongo_document(class_name, schema, d) for d in docs]
+
+    def _cursor(self, class_name: str, query: MongoQuery, sort: Any, options: FindOptions,
+                projection: dict[str, Any] | None = None) -> Any:
+        cursor = self._collection(class_name).find(query.filter, projection, **self._opts())
+        if sort:
+            cursor = cursor.sort(sort)
+        if options.skip:
+            cursor = cursor.skip(options.skip)
+        if options.limit is not None:
+            cursor = cursor.limit(options.limit)
+        return cursor
+
+    async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
+        """MongoDB's explain document of find's cursor (what Parse Server answers as `results`)."""
+        query = to_mongo_query(class_name, schema, where)
+        cursor = self._cursor(class_name, query, to_mongo_sort(class_name, schema, options.sort), options)
+        return await maybe_await(cursor.explain())
 
     async def _with_needed_indexes(self, class_name: str, schema: ClassSchema, query: MongoQuery, run: Any) -> Any:
         """Run a query; if MongoDB asks for a geo or text index, create it as Parse Server does and retry once."""

@@ -18,6 +18,8 @@ STARTUP_INDEXES: list[tuple[str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("_User", [("email", 1)], {"unique": True, "sparse": True}),
     ("_User", [("username", 1)], {"name": "case_insensitive_username", "sparse": True, "collation": CASE_INSENSITIVE}),
     ("_User", [("email", 1)], {"name": "case_insensitive_email", "sparse": True, "collation": CASE_INSENSITIVE}),
+    ("_User", [("_email_verify_token", 1)], {"name": "_email_verify_token", "sparse": True}),
+    ("_User", [("_perishable_token", 1)], {"name": "_perishable_token", "sparse": True}),
     ("_Role", [("name", 1)], {"unique": True, "sparse": True}),
     ("_Idempotency", [("reqId", 1)], {"unique": True, "sparse": True}),
     ("_Idempotency", [("expire", 1)], {"name": "ttl", "expireAfterSeconds": 0, "sparse": True}),

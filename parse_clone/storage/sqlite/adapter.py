@@ -40,6 +40,7 @@ from ..base import (
 from .aggregate import run_pipeline
 from .canonical import canonical
 from .pool import DEFAULT_POOL_SIZE, ReaderPool
+from .regex_sql import register_functions
 from .names import (
     CONFIG_TABLE,
     INDEX_TABLE,
@@ -113,6 +114,7 @@ class SQLiteAdapter(StorageAdapter):
         conn.execute(f"PRAGMA synchronous={self.synchronous}")  # before WAL: the switch itself syncs by it
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA temp_store=MEMORY")
+        register_functions(conn)
         self._conn = conn
         with self._write():
             for sql in _CREATE_INTERNAL:
@@ -464,14 +466,23 @@ class SQLiteAdapter(StorageAdapter):
     def explain_find(self, class_name: str, schema: ClassSchema | None, where: Where,
                      options: FindOptions | None = None) -> list[str]:
         """EXPLAIN QUERY PLAN lines of the SQL `find` runs (SQLite only; for tests and tuning)."""
-        options = options or FindOptions()
+        return [r[3] for r in self._find_plan(class_name, schema, where, options or FindOptions())]
+
+    def _find_plan(self, class_name: str, schema: ClassSchema | None, where: Where,
+                   options: FindOptions) -> list[Any]:
         fields = _fields(schema)
         flt = translate_where(where, fields)
         order = order_by(options.sort, fields)
         pushed = order is not None and flt.residual is None
         sql, params = self._select_sql(class_name, flt, order or "", *(
             (options.limit, options.skip) if pushed else (None, 0)))
-        return [r[3] for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+        return self._db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+
+    async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
+        """EXPLAIN QUERY PLAN rows of find's SELECT: [{"id", "parent", "detail"}] (empty without a table)."""
+        if not self._has_table(class_name):
+            return []
+        return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in self._find_plan(class_name, schema, where, options)]
 
     def explain_count(self, class_name: str, schema: ClassSchema | None, where: Where) -> list[str]:
         """EXPLAIN QUERY PLAN lines of the SQL `count` runs (SQLite only; for tests and tuning)."""

@@ -4,8 +4,10 @@ A read that walks a whole table (an unindexed `$regex`, a large skip, a count) w
 loop for as long as it runs; in a pool thread it runs beside the loop instead, and the loop keeps
 answering cheap calls (a get by objectId) on its own connection. SQLite releases the GIL while it
 steps a statement; the Python work around it (decoding rows, the matcher's residual) still holds
-it, so the readers run at a lower scheduling priority and the interpreter switches threads more
-often than its default (see `GIL_SWITCH_INTERVAL_S`): the loop thread, when runnable, wins the core.
+it, so the readers run at the lowest scheduling priority (nice 19: on a busy core the loop gets
+about 15 times a reader's share) and the interpreter switches threads more often than its default
+(see `GIL_SWITCH_INTERVAL_S`): the loop thread, when runnable, wins the core. A `$regex` on a String
+field runs inside SQLite (regex_sql.py), so a scan for it holds the GIL only per value, briefly.
 
 Each job runs in autocommit mode and finishes its statements before it returns, so it opens a
 fresh read transaction: in WAL mode that sees every write committed before the job started, in
@@ -23,10 +25,12 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .regex_sql import register_functions
+
 T = TypeVar("T")
 
 DEFAULT_POOL_SIZE = 4
-READER_NICE = 10  # added to each reader thread's niceness (Linux: per thread); the loop thread keeps 0
+READER_NICE = 19  # added to each reader thread's niceness (Linux: per thread; capped at 19); the loop keeps 0
 GIL_SWITCH_INTERVAL_S = 0.001  # CPython's default is 0.005: a reader holding the GIL gives it up sooner
 
 _Job = tuple[Callable[[sqlite3.Connection], Any], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
@@ -67,6 +71,7 @@ class ReaderPool:
         conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
         conn.execute("PRAGMA query_only=1")  # a job that tried to write would fail, not write
         conn.execute("PRAGMA temp_store=MEMORY")
+        register_functions(conn)
         return conn
 
     async def run(self, job: Callable[[sqlite3.Connection], T]) -> T:

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import orjson
 
 from .names import COLUMNS, extract, field_type, json_path, json_type, quote_ident, value_exprs
+from .regex_sql import regex_condition
 
 Where = dict[str, Any]
 Sql = tuple[str, list[Any]]  # a SQL fragment and its parameters, in order
@@ -241,7 +242,7 @@ def _field(key: str, value: Any, ftype: str | None) -> tuple[list[str], list[Any
         for op, arg in value.items():
             if op in _COMPANIONS and _COMPANIONS[op] in value:
                 continue
-            cond = _op(ctx, op, arg)
+            cond = _regex(ctx, arg, value.get("$options", "")) if op == "$regex" else _op(ctx, op, arg)
             if cond is None:
                 rest[op] = arg
                 rest.update({c: value[c] for c, main in _COMPANIONS.items() if main == op and c in value})
@@ -289,6 +290,13 @@ def _op(ctx: _FieldCtx, op: str, arg: Any) -> Sql | None:
         cond = _in(ctx, arg) if isinstance(arg, list) else None
         return _negate(cond) if cond else None
     return None
+
+
+def _regex(ctx: _FieldCtx, pattern: Any, options: Any) -> Sql | None:
+    """A `$regex` on a field the schema says holds strings (never arrays); others go to the matcher."""
+    if ctx.trusted != "string" or type(pattern) is not str or type(options) is not str:
+        return None
+    return regex_condition(extract(ctx.path), pattern, options)
 
 
 def _eq(ctx: _FieldCtx, value: Any) -> Sql | None:

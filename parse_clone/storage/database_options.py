@@ -1,0 +1,56 @@
+"""Parse Server's `databaseOptions`: what each backend reads of it.
+
+Two kinds of keys matter here:
+- the MongoDB driver's own options (connection, pool, read preference, TLS, compression...), which
+  Parse Server hands to its MongoClient; this server hands them to PyMongo's AsyncMongoClient, which
+  spells them alike. They mean nothing to SQLite or PostgreSQL: set with those, a warning says so.
+- the `createIndex...` switches, which turn off one of the indexes the server creates at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger("parse_clone")
+
+# Keys Parse Server passes through to the MongoDB driver, under the names PyMongo also accepts.
+MONGO_DRIVER_OPTIONS = frozenset({
+    "appName", "authMechanism", "authMechanismProperties", "authSource", "compressors", "connectTimeoutMS",
+    "directConnection", "heartbeatFrequencyMS", "loadBalanced", "localThresholdMS", "maxConnecting",
+    "maxIdleTimeMS", "maxStalenessSeconds", "minPoolSize", "readConcernLevel", "readPreference", "readPreferenceTags", "replicaSet", "retryReads",
+    "retryWrites", "serverMonitoringMode", "serverSelectionTimeoutMS", "socketTimeoutMS", "srvMaxHosts",
+    "srvServiceName", "ssl", "tls", "tlsAllowInvalidCertificates", "tlsAllowInvalidHostnames", "tlsCAFile",
+    "tlsCertificateKeyFile", "tlsCertificateKeyFilePassword", "tlsInsecure", "waitQueueTimeoutMS",
+    "zlibCompressionLevel",
+})
+
+# The start-up indexes and the switch that turns each off (all on by default, as in Parse Server).
+INDEX_SWITCHES = {
+    ("_User", "username"): "createIndexUserUsername",
+    ("_User", "email"): "createIndexUserEmail",
+    ("_Role", "name"): "createIndexRoleName",
+    ("_User", "case_insensitive_username"): "createIndexUserUsernameCaseInsensitive",
+    ("_User", "case_insensitive_email"): "createIndexUserEmailCaseInsensitive",
+    ("_User", "_email_verify_token"): "createIndexUserEmailVerifyToken",
+    ("_User", "_perishable_token"): "createIndexUserPasswordResetToken",
+}
+
+
+def index_wanted(database_options: dict[str, Any] | None, class_name: str, index: str) -> bool:
+    """Whether a start-up index (a field's unique index, or a named one) is to be created."""
+    switch = INDEX_SWITCHES.get((class_name, index))
+    return switch is None or (database_options or {}).get(switch) is not False
+
+
+def mongo_client_options(database_options: dict[str, Any] | None) -> dict[str, Any]:
+    """The driver options among `database_options`, as keyword arguments of AsyncMongoClient."""
+    return {k: v for k, v in (database_options or {}).items() if k in MONGO_DRIVER_OPTIONS and v is not None}
+
+
+def warn_foreign_options(database_options: dict[str, Any] | None, backend: str) -> list[str]:
+    """Warn (and answer the keys) of MongoDB driver options set for another backend."""
+    foreign = sorted(mongo_client_options(database_options))
+    for key in foreign:
+        log.warning("databaseOptions.%s is a MongoDB driver option; it has no effect on %s", key, backend)
+    return foreign
