@@ -54,3 +54,23 @@ def warn_foreign_options(database_options: dict[str, Any] | None, backend: str) 
     for key in foreign:
         log.warning("databaseOptions.%s is a MongoDB driver option; it has no effect on %s", key, backend)
     return foreign
+
+
+def schema_cache_ttl(value: Any) -> float | None:
+    """databaseOptions.schemaCacheTtl (seconds) as a number, None when unset; ValueError when not a number >= 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"databaseOptions.schemaCacheTtl must be a number of seconds (>= 0), not {value!r}")
+    return float(value)
+
+
+def cursor_batch_size(value: Any) -> int:
+    """databaseOptions.batchSize: documents per MongoDB cursor batch (Parse Server's default, 1000)."""
+    if value is None:
+        return 1000
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"databaseOptions.batchSize must be a positive integer, not {value!r}")
+    return value

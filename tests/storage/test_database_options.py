@@ -94,3 +94,26 @@ async def test_mongo_startup_indexes_by_default() -> None:
     assert {"username_1", "email_1", "case_insensitive_username", "case_insensitive_email", "_email_verify_token",
             "_perishable_token"} <= names
     await adapter.close()
+
+
+def test_batch_size() -> None:
+    from parse_clone.storage.database_options import cursor_batch_size
+
+    assert (cursor_batch_size(None), cursor_batch_size(50), cursor_batch_size(20.0)) == (1000, 50, 20)
+    for bad in (0, -5, "10", True, 1.5):
+        with pytest.raises(ValueError, match="databaseOptions.batchSize must be a positive integer"):
+            cursor_batch_size(bad)
+
+
+async def test_mongo_cursors_use_the_batch_size() -> None:
+    from pymongo import AsyncMongoClient
+
+    from parse_clone.storage.base import FindOptions
+    from parse_clone.storage.mongo.query import to_mongo_query
+
+    client = AsyncMongoClient("mongodb://127.0.0.1:9/app", connect=False)  # a cursor is built without I/O
+    adapter = MongoAdapter("mongodb://127.0.0.1:9/app", client=client, database_options={"batchSize": 7})
+    adapter._db = client["app"]
+    cursor = adapter._cursor("Visit", to_mongo_query("Visit", None, {}), None, FindOptions())
+    assert cursor._batch_size == 7
+    await client.close()

@@ -514,6 +514,9 @@ class _GeoMissingCursor:
     def sort(self, *_: Any) -> "_GeoMissingCursor":
         return self
 
+    def batch_size(self, *_: Any) -> "_GeoMissingCursor":
+        return self
+
     def limit(self, *_: Any) -> "_GeoMissingCursor":
         return self
 

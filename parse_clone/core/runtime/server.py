@@ -13,7 +13,7 @@ from ...route_allow_list import compile_route_allow_list
 from ...trust_proxy import trust_from_option
 from ...files.base import FilesAdapter
 from ...storage.base import DuplicateValueError, StorageAdapter
-from ...storage.database_options import index_wanted
+from ...storage.database_options import index_wanted, schema_cache_ttl
 from .events import WriteEvents
 from ..schema.controller import SchemaController
 from ..schema.protected_option import server_protected_fields
@@ -45,10 +45,13 @@ class Server:
         check_ip_options(self.config)
         self.extras["trust_proxy"] = trust_from_option(self.config.trustProxy)
         self.extras["route_allow_list"] = compile_route_allow_list(self.config.routeAllowList)
+        database_options = self.config.databaseOptions or {}
         self.schema = SchemaController(self.storage, custom_ids=self.config.allowCustomObjectId,
                                        protected_fields=server_protected_fields(
                                            self.config.protectedFields, self.config.userSensitiveFields,
-                                           self.config.protectedFieldsOwnerExempt))
+                                           self.config.protectedFieldsOwnerExempt),
+                                       index_field_validation=not database_options.get("disableIndexFieldValidation"),
+                                       cache_ttl_s=schema_cache_ttl(database_options.get("schemaCacheTtl")))
 
     def file_url(self, name: str) -> str:
         """The public url of a stored file."""

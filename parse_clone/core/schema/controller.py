@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
+import time
 import copy
 from typing import Any, Callable
 
@@ -24,6 +27,8 @@ from .defs import (
     value_type,
 )
 
+log = logging.getLogger("parse_clone")
+
 
 def _with_defaults(class_name: str, fields: dict[str, Any]) -> dict[str, Any]:
     merged = dict(DEFAULT_FIELDS)
@@ -38,11 +43,19 @@ class SchemaController:
     """Class schemas, cached in memory; every change goes through here and invalidates the cache."""
 
     def __init__(self, storage: StorageAdapter, custom_ids: bool = False,
-                 protected_fields: dict[str, dict[str, list[str]]] | None = None) -> None:
+                 protected_fields: dict[str, dict[str, list[str]]] | None = None,
+                 index_field_validation: bool = True, cache_ttl_s: float | None = None) -> None:
+        """`index_field_validation` False (databaseOptions.disableIndexFieldValidation): an index may name
+        fields the schema lacks (the database indexes them where it can). `cache_ttl_s`
+        (databaseOptions.schemaCacheTtl): reread the schemas from storage once the cache is this old
+        (None: keep it until invalidated)."""
         self.storage = storage
         self.custom_ids = custom_ids
+        self.index_field_validation = index_field_validation
         self.protected_fields = protected_fields or {}
+        self.cache_ttl_s = cache_ttl_s
         self._cache: dict[str, ClassSchema] | None = None
+        self._expires_at = math.inf
         self._lock = asyncio.Lock()
         self.listeners: list[Callable[[str | None], None]] = []
 
@@ -60,6 +73,8 @@ class SchemaController:
                 "indexes": s.get("indexes") or None,
             }
         self._cache = cache
+        if self.cache_ttl_s is not None:
+            self._expires_at = time.monotonic() + self.cache_ttl_s
 
     def invalidate(self, class_name: str | None = None) -> None:
         """Drop the cache (it reloads on next use) and tell listeners (other instances, LiveQuery)."""
@@ -69,7 +84,7 @@ class SchemaController:
 
     async def all(self) -> dict[str, ClassSchema]:
         """Every stored class schema, defaults included."""
-        if self._cache is None:
+        if self._cache is None or (self.cache_ttl_s is not None and time.monotonic() >= self._expires_at):
             await self.reload()
         assert self._cache is not None
         return self._cache
@@ -352,7 +367,7 @@ class SchemaController:
                 raise ParseError(ParseError.INVALID_QUERY, f"Invalid index {name}")
             for key in spec:
                 field_name = key[3:] if key.startswith("_p_") else key
-                if field_name not in schema["fields"]:
+                if self.index_field_validation and field_name not in schema["fields"]:
                     raise ParseError(ParseError.INVALID_QUERY, f"Field {key} does not exist, cannot add index.")
             clean = {(k[3:] if k.startswith("_p_") else k): v for k, v in spec.items()}
             existing[name] = spec
@@ -360,7 +375,13 @@ class SchemaController:
         for name in to_drop:
             await self.storage.drop_index(class_name, name)
         for name, spec in to_create.items():
-            await self.storage.create_index(class_name, schema, name, spec)
+            try:
+                await self.storage.create_index(class_name, schema, name, spec)
+            except ParseError:
+                if self.index_field_validation:
+                    raise
+                # as Parse Server on PostgreSQL: no column to index yet; the index stays in the schema only
+                log.warning("index %s on %s names a field without a column; not created", name, class_name)
         await self._set_stored(class_name, lambda s: s.__setitem__("indexes", existing))
 
     async def delete_fields(self, class_name: str, names: list[str]) -> None:

@@ -16,7 +16,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import CollectionInvalid, ConfigurationError, DuplicateKeyError, OperationFailure
 
 from ...errors import ParseError
-from ..database_options import index_wanted
+from ..database_options import cursor_batch_size, index_wanted
 from ..base import (
     ClassSchema,
     Document,
@@ -64,7 +64,8 @@ class MongoAdapter(StorageAdapter):
         self.uri = uri
         self.max_pool_size = max_pool_size
         self.client_options = dict(client_options or {})
-        self.database_options = dict(database_options or {})  # its createIndex... switches
+        self.database_options = dict(database_options or {})  # its createIndex... switches, batchSize
+        self.batch_size = cursor_batch_size(self.database_options.get("batchSize"))
         self.database_name = database or database_from_uri(uri)
         self.prefix = collection_prefix
         self._client = client
@@ -252,6 +253,7 @@ class MongoAdapter(StorageAdapter):
     def _cursor(self, class_name: str, query: MongoQuery, sort: Any, options: FindOptions,
                 projection: dict[str, Any] | None = None) -> Any:
         cursor = self._collection(class_name).find(query.filter, projection, **self._opts())
+        cursor = cursor.batch_size(self.batch_size)
         if sort:
             cursor = cursor.sort(sort)
         if options.skip:
