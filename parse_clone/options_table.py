@@ -142,7 +142,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('databaseOptions.clientMetadata', 'PARSE_SERVER_DATABASE_CLIENT_METADATA', 'object', None, NOT_IMPLEMENTED, 'databaseOptions: client metadata.'),
     Option('databaseOptions.compressors', 'PARSE_SERVER_DATABASE_COMPRESSORS', 'string', None, IMPLEMENTED, 'MongoDB driver option compressors, passed to PyMongo (on SQLite or PostgreSQL a start-up warning says it has no effect).'),
     Option('databaseOptions.connectTimeoutMS', 'PARSE_SERVER_DATABASE_CONNECT_TIMEOUT_MS', 'number', None, IMPLEMENTED, 'MongoDB driver option connectTimeoutMS, passed to PyMongo (on SQLite or PostgreSQL a start-up warning says it has no effect).'),
-    Option('databaseOptions.createIndexAuthDataUniqueness', 'PARSE_SERVER_DATABASE_CREATE_INDEX_AUTH_DATA_UNIQUENESS', 'boolean', True, NOT_IMPLEMENTED, 'databaseOptions: create index auth data uniqueness.'),
+    Option('databaseOptions.createIndexAuthDataUniqueness', 'PARSE_SERVER_DATABASE_CREATE_INDEX_AUTH_DATA_UNIQUENESS', 'boolean', True, IMPLEMENTED, 'false: do not make authData ids unique per provider at start-up (auth providers and anonymous).'),
     Option('databaseOptions.createIndexRoleName', 'PARSE_SERVER_DATABASE_CREATE_INDEX_ROLE_NAME', 'boolean', True, IMPLEMENTED, 'False: do not create the _Role.name index at start-up.'),
     Option('databaseOptions.createIndexUserEmail', 'PARSE_SERVER_DATABASE_CREATE_INDEX_USER_EMAIL', 'boolean', True, IMPLEMENTED, 'False: do not create the _User.email index at start-up.'),
     Option('databaseOptions.createIndexUserEmailCaseInsensitive', 'PARSE_SERVER_DATABASE_CREATE_INDEX_USER_EMAIL_CASE_INSENSITIVE', 'boolean', True, IMPLEMENTED, 'False: do not create case_insensitive_email at start-up (MongoDB, where it exists).'),

@@ -64,6 +64,7 @@ from abc import ABC, abstractmethod
 import contextlib
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+import re
 from typing import Any, TypedDict
 
 Document = dict[str, Any]
@@ -102,6 +103,9 @@ class FindOptions:
     limit: int | None = None
     sort: list[tuple[str, int]] = field(default_factory=list)
     keys: list[str] | None = None
+
+
+AUTH_PROVIDER_NAME = re.compile(r"[A-Za-z0-9_-]+")  # what an authData index may be made for
 
 
 class DuplicateValueError(Exception):
@@ -205,6 +209,12 @@ class StorageAdapter(ABC):
     @abstractmethod
     async def ensure_unique(self, class_name: str, schema: ClassSchema, field_names: list[str]) -> None:
         """Make the field combination unique (sparse); DuplicateValueError if existing data violates it."""
+
+    @abstractmethod
+    async def ensure_auth_data_unique(self, provider: str) -> None:
+        """A unique index on `_User`'s authData.<provider>.id, named as Parse Server names it; a write
+        that would repeat an id raises DuplicateValueError(["_auth_data_<provider>"]). `provider`
+        matches AUTH_PROVIDER_NAME; DuplicateValueError if existing users already share an id."""
 
     @abstractmethod
     async def create_index(self, class_name: str, schema: ClassSchema, name: str, spec: dict[str, Any]) -> None:

@@ -142,3 +142,43 @@ async def test_queries_on_indexed_fields_return_the_same_results(adapter):
     assert [d["objectId"] for d in await adapter.find("Post", POST, {"views": {"$gte": 2}},
                                                       FindOptions(sort=[("views", -1)]))] == ["p3", "p2"]
     assert await adapter.count("Post", POST, {"author": pointer("_User", "u1")}) == 2
+
+
+# ----- authData ids (databaseOptions.createIndexAuthDataUniqueness) -----
+
+AUTH_USER = make_schema("_User", username="String", authData="Object")
+
+
+def _linked(object_id: str, provider_id: str | None) -> dict:
+    auth = {"facebook": {"id": provider_id, "access_token": "t"}} if provider_id else {"github": {"id": "g"}}
+    return make_doc(object_id, username=object_id, authData=auth)
+
+
+def _names_the_provider(error: DuplicateValueError) -> bool:
+    return any(f in ("_auth_data_facebook", "authData.facebook.id") for f in error.fields)
+
+
+async def test_an_auth_data_id_is_unique_per_provider(adapter):
+    await seed(adapter, AUTH_USER, [_linked("u1", "fb1")])
+    await adapter.ensure_auth_data_unique("facebook")
+    await adapter.create_object("_User", AUTH_USER, _linked("u2", "fb2"))
+    await adapter.create_object("_User", AUTH_USER, _linked("u3", None))  # no facebook id: never collides
+    await adapter.create_object("_User", AUTH_USER, _linked("u4", None))
+    with pytest.raises(DuplicateValueError) as err:
+        await adapter.create_object("_User", AUTH_USER, _linked("u5", "fb1"))
+    assert _names_the_provider(err.value), err.value.fields
+    assert await adapter.count("_User", AUTH_USER, {}) == 4
+
+
+async def test_auth_data_uniqueness_twice_is_a_no_op_and_old_duplicates_are_reported(adapter):
+    await adapter.ensure_auth_data_unique("facebook")
+    await adapter.ensure_auth_data_unique("facebook")
+    await adapter.delete_all_classes()
+    await seed(adapter, AUTH_USER, [_linked("u1", "fb1"), _linked("u2", "fb1")])
+    with pytest.raises(DuplicateValueError):
+        await adapter.ensure_auth_data_unique("facebook")
+
+
+async def test_auth_data_uniqueness_refuses_odd_provider_names(adapter):
+    with pytest.raises(ValueError, match="not an auth provider name"):
+        await adapter.ensure_auth_data_unique("x') OR 1=1 --")

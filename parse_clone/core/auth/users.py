@@ -143,7 +143,8 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
     _check_create_ids(server, body)
     body = dict(body)
     provider: str | None = None
-    if check_auth_data_shape(body, auth, is_create=True):
+    validated = check_auth_data_shape(body, auth, is_create=True)
+    if validated:
         outcome = await handle_auth_data(server, auth, body["authData"], None)
         if outcome.login_user is not None:
             return await _auth_data_login(server, auth, outcome)
@@ -188,6 +189,8 @@ async def create_user(server: "Server", auth: Auth, body: dict[str, Any]) -> "wr
             server, object_id, {"action": "login" if provider else "signup", "authProvider": provider or "password"},
             auth.installation_id)
         result.response["sessionToken"] = session["sessionToken"]
+    if validated:
+        result.response["authDataResponse"] = {}  # as Parse Server, after validating authData: what the providers answered
     return result
 
 
@@ -211,6 +214,7 @@ async def _auth_data_login(server: "Server", auth: Auth, outcome: AuthDataOutcom
                                        {"action": "login", "authProvider": outcome.provider or "password"},
                                        auth.installation_id)
         user["sessionToken"] = session["sessionToken"]
+    user["authDataResponse"] = {}
     return write.WriteResult(response=user, object_id=doc["objectId"], created=False)
 
 

@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("parse_clone")
 
 
+def auth_data_providers(config: ServerConfig) -> list[str]:
+    """The login providers whose authData ids get a unique index: the configured ones, and anonymous
+    unless enableAnonymousUsers is false (Parse Server's list)."""
+    providers = [name for name in (config.auth or {}) if isinstance(name, str)]
+    if config.enableAnonymousUsers is not False and "anonymous" not in providers:
+        providers.append("anonymous")
+    return providers
+
+
 @dataclass
 class Server:
     """Everything one Parse app needs at run time; two may live side by side in one process."""
@@ -75,6 +84,15 @@ class Server:
                 await self.storage.ensure_unique(class_name, schema, [field_name])
             except DuplicateValueError:
                 log.warning("existing %s rows share a %s; not enforcing its uniqueness", class_name, field_name)
+        if (self.config.databaseOptions or {}).get("createIndexAuthDataUniqueness") is False:
+            return
+        for provider in auth_data_providers(self.config):
+            try:
+                await self.storage.ensure_auth_data_unique(provider)
+            except DuplicateValueError:
+                log.warning("existing users share an authData.%s id; not enforcing its uniqueness", provider)
+            except ValueError as error:
+                log.warning("no authData uniqueness index for provider %r: %s", provider, error)
 
     async def stop(self) -> None:
         """Release storage."""

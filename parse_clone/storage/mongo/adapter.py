@@ -18,6 +18,7 @@ from pymongo.errors import CollectionInvalid, ConfigurationError, DuplicateKeyEr
 from ...errors import ParseError
 from ..database_options import cursor_batch_size, index_wanted
 from ..base import (
+    AUTH_PROVIDER_NAME,
     ClassSchema,
     Document,
     DuplicateValueError,
@@ -124,6 +125,20 @@ class MongoAdapter(StorageAdapter):
                 await self._collection(class_name).create_index(keys, background=True, **options)
             except (OperationFailure, DuplicateKeyError) as error:  # legacy data must not stop the server
                 log.warning("could not create index %s on %s: %s", keys, class_name, error)
+
+    async def ensure_auth_data_unique(self, provider: str) -> None:
+        """Parse Server's unique sparse index `_auth_data_<provider>_id` on `_auth_data_<provider>.id`."""
+        if not AUTH_PROVIDER_NAME.fullmatch(provider):
+            raise ValueError(f"not an auth provider name: {provider!r}")
+        try:
+            await self._collection("_User").create_index([(f"{AUTH_PREFIX}{provider}.id", 1)], unique=True,
+                                                         sparse=True, background=True,
+                                                         name=f"{AUTH_PREFIX}{provider}_id")
+        except DuplicateKeyError:
+            raise DuplicateValueError([f"{AUTH_PREFIX}{provider}"]) from None
+        except OperationFailure as error:
+            if error.code not in (85, 86):  # the same index under another name or options: already there
+                raise
 
     async def close(self) -> None:
         """Close the client if this adapter opened it."""

@@ -21,6 +21,7 @@ from ...errors import ParseError
 from ...language import matcher
 from ...language.values import new_object_id
 from ..base import (
+    AUTH_PROVIDER_NAME,
     ClassSchema,
     Document,
     DuplicateValueError,
@@ -507,6 +508,21 @@ class PostgresAdapter(StorageAdapter):
             except asyncpg.UniqueViolationError:
                 raise DuplicateValueError(list(field_names)) from None
             await conn.execute(idx.comment_sql(name, mongo_index_name(spec), spec))
+
+    async def ensure_auth_data_unique(self, provider: str) -> None:
+        """Parse Server's partial unique index `_User_unique_authData_<provider>_id` on authData->provider->>id."""
+        if not AUTH_PROVIDER_NAME.fullmatch(provider):
+            raise ValueError(f"not an auth provider name: {provider!r}")
+        expr = f"(\"authData\"->'{provider}'->>'id')"
+        async with self._db.use() as conn:
+            user_schema: ClassSchema = {"className": "_User", "fields": {"authData": {"type": "Object"}}}
+            columns = await self._ensure_table(conn, "_User", user_schema)
+            await self._ensure_columns(conn, "_User", columns, self._fields("_User", user_schema), {"authData": None})
+            try:
+                await conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {quote_ident(st.auth_data_index_name(provider))} "
+                                   f"ON \"_User\" ({expr}) WHERE {expr} IS NOT NULL")
+            except asyncpg.UniqueViolationError:
+                raise DuplicateValueError([f"_auth_data_{provider}"]) from None
 
     async def create_index(self, class_name: str, schema: ClassSchema, name: str, spec: dict[str, Any]) -> None:
         """A named index; "text" keys get a GIN full-text index, geo keys a GiST one."""

@@ -85,11 +85,21 @@ async def find_unaccent(conn: asyncpg.Connection) -> str | None:
     return f"{quote_ident(schema)}.unaccent" if schema else None
 
 
+AUTH_INDEX_PREFIX = "_User_unique_authData_"
+
+
+def auth_data_index_name(provider: str) -> str:
+    """Parse Server's name of the unique index on a provider's authData id."""
+    return f"{AUTH_INDEX_PREFIX}{provider}_id"
+
+
 def duplicate(error: asyncpg.UniqueViolationError) -> DuplicateValueError:
     """The DuplicateValueError a unique violation means, naming the fields when the detail shows them."""
     constraint = getattr(error, "constraint_name", "") or ""
     if constraint.endswith("_pkey"):
         return DuplicateValueError(["objectId"])
+    if constraint.startswith(AUTH_INDEX_PREFIX) and constraint.endswith("_id"):
+        return DuplicateValueError(["_auth_data_" + constraint[len(AUTH_INDEX_PREFIX):-len("_id")]])
     m = _KEY_DETAIL.search(getattr(error, "detail", "") or "")
     if m and "(" not in m.group(1):
         return DuplicateValueError([c.strip().strip('"') for c in m.group(1).split(",")])

@@ -28,6 +28,7 @@ from ...language import matcher
 from ...errors import ParseError
 from ...language.values import new_object_id
 from ..base import (
+    AUTH_PROVIDER_NAME,
     ClassSchema,
     Document,
     DuplicateValueError,
@@ -62,6 +63,11 @@ _PLAN_CACHE_SIZE = 1024
 _BOUNDED_ROWS = 1000  # an index-ordered find reading at most this many rows (skip + limit) stays on the loop
 _INTERNAL_LOWER = {t.lower() for t in INTERNAL_TABLES}
 _UNIQUE_INDEX_RE = re.compile(r"index '(.+)'$")
+_AUTH_INDEX_PREFIX = "_User_unique_authData_"
+
+
+def _auth_index(provider: str) -> str:
+    return f"{_AUTH_INDEX_PREFIX}{provider}_id"
 
 _CREATE_INTERNAL = (
     f"CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} (className TEXT PRIMARY KEY, schema TEXT NOT NULL)",
@@ -630,6 +636,19 @@ class SQLiteAdapter(StorageAdapter):
         except sqlite3.IntegrityError:
             raise DuplicateValueError(list(field_names)) from None
 
+    async def ensure_auth_data_unique(self, provider: str) -> None:
+        """A partial UNIQUE index on doc's authData.<provider>.id (PostgreSQL's name for it, Parse Server's)."""
+        if not AUTH_PROVIDER_NAME.fullmatch(provider):
+            raise ValueError(f"not an auth provider name: {provider!r}")
+        path = f"$.authData.{provider}.id"
+        with self._write():
+            self._ensure_table("_User")
+            try:
+                self._db.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {quote_ident(_auth_index(provider))} ON "
+                                 f"{quote_ident('_User')} (json_extract(doc, '{path}')) WHERE json_extract(doc, '{path}') IS NOT NULL")
+            except sqlite3.IntegrityError:
+                raise DuplicateValueError([f"_auth_data_{provider}"]) from None
+
     async def create_index(self, class_name: str, schema: ClassSchema, name: str, spec: dict[str, Any]) -> None:
         """An expression index (with rperm last, so that the ACL filter is answered from the index too);
         "text" and geo keys are recorded only (the matcher evaluates them)."""
@@ -683,6 +702,8 @@ class SQLiteAdapter(StorageAdapter):
         if error.sqlite_errorname != "SQLITE_CONSTRAINT_UNIQUE":
             return error
         m = _UNIQUE_INDEX_RE.search(str(error))
+        if m and m.group(1).startswith(_AUTH_INDEX_PREFIX):
+            return DuplicateValueError(["_auth_data_" + m.group(1)[len(_AUTH_INDEX_PREFIX):-len("_id")]])
         prefix = sqlite_index_name(class_name, "")
         if m and m.group(1).startswith(prefix):
             row = self._db.execute(f"SELECT spec FROM {INDEX_TABLE} WHERE className = ? AND name = ?",
