@@ -27,6 +27,7 @@ from .livequery import setup_cache_sync, setup_live_query
 from .livequery.bus import CLUSTER_RELAY_ENV
 from .logs.levels import outcome_levels
 from .schema_loader.startup import apply_defined_schemas, install_defined_schemas
+from .security_check import log_security_report
 from .storage import open_adapter
 from .storage.base import StorageAdapter
 
@@ -79,6 +80,7 @@ def build_app(server: Server) -> web.Application:
         if not os.environ.get(CLUSTER_RELAY_ENV):  # a cluster's parent applied them before its workers
             await apply_defined_schemas(server)  # the `schema` option, before any request is served
         await start_cloud(server)
+        log_security_report(server.config)  # security.enableCheck + enableCheckLog
 
     async def on_cleanup(_: web.Application) -> None:
         await stop_cloud(server)

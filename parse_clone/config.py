@@ -125,6 +125,7 @@ class ServerConfig:
     # The API playground page (http/web.py): always served at playgroundPath; mountPlayground fills in the
     # master key there, as Parse Server's playground does, but only for clients inside masterKeyIps.
     mountPlayground: bool = False
+    security: dict[str, Any] = field(default_factory=dict)  # {enableCheck, enableCheckLog} (security_check.py)
     playgroundPath: str = "/playground"
 
     @property

@@ -1,4 +1,4 @@
-"""/health, /serverInfo and /purge."""
+"""/health, /serverInfo, /security and /purge."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from ...errors import ParseError
 from ...core.permissions.acl import enforce_role_security
 from ...core.schema.defs import check_class_name
 from ...core.runtime.server import Server
+from ...security_check import NOT_ENABLED, security_report
 from ..request import ParseRequest
 from ..router import Reply, Router
 
@@ -30,10 +31,17 @@ async def server_info(server: Server, req: ParseRequest) -> Reply:
         "schemas": {"addField": True, "removeField": True, "addClass": True, "removeClass": True,
                     "clearAllDataFromClass": True, "exportClass": False, "editClassLevelPermissions": True,
                     "editPointerPermissions": True},
-        "settings": {"securityCheck": False},
+        "settings": {"securityCheck": bool((server.config.security or {}).get("enableCheck"))},
     }
     features.update(server.extras.get("features", {}))
     return Reply({"parseServerVersion": PARSE_SERVER_VERSION, "features": features})
+
+
+async def security(server: Server, req: ParseRequest) -> Reply:
+    """GET /security (master key): the security check report; 409 unless security.enableCheck."""
+    if not (server.config.security or {}).get("enableCheck"):
+        return Reply({"error": NOT_ENABLED}, 409)
+    return Reply(security_report(server.config))
 
 
 async def purge(server: Server, req: ParseRequest) -> Reply:
@@ -69,6 +77,7 @@ def register(router: Router) -> None:
     router.add("GET", "/health", health, public=True)
     router.add("POST", "/health", health, public=True)
     router.add("GET", "/serverInfo", server_info, master=True)
+    router.add("GET", "/security", security, master=True)
     router.add("DELETE", "/purge/:className", purge, master=True)
     router.add("POST", "/push", push, master=True)
 
