@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "parse_clone"
 # Lowest first; a module may import its own layer or a lower one (docs/architecture.md).
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "config", "config_sources", "option_spec", "option_docs", "options_table", "trust_proxy",
-     "route_allow_list"),
+     "route_allow_list", "security_check"),
     ("language",),
     ("storage", "files", "cloud", "email", "web", "logs"),
     ("core.schema",),
