@@ -230,7 +230,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('pages.customRoutes', 'PARSE_SERVER_PAGES_CUSTOM_ROUTES', 'array', [], NOT_IMPLEMENTED, 'Your own routes added to the pages router.'),
     Option('pages.customUrls', 'PARSE_SERVER_PAGES_CUSTOM_URLS', 'object', {}, IMPLEMENTED, 'URLs of your own pages, replacing the built-in ones.'),
     Option('pages.enableLocalization', 'PARSE_SERVER_PAGES_ENABLE_LOCALIZATION', 'boolean', False, IMPLEMENTED, "Serve pages in the user's language when a translation exists."),
-    Option('pages.encodePageParamHeaders', 'PARSE_SERVER_PAGES_ENCODE_PAGE_PARAM_HEADERS', 'boolean', False, NOT_IMPLEMENTED, 'pages: encode page param headers.'),
+    Option('pages.encodePageParamHeaders', 'PARSE_SERVER_PAGES_ENCODE_PAGE_PARAM_HEADERS', 'boolean', False, IMPLEMENTED, 'URI-encode the values of the x-parse-page-param-* headers.'),
     Option('pages.forceRedirect', 'PARSE_SERVER_PAGES_FORCE_REDIRECT', 'boolean', False, IMPLEMENTED, 'Always answer with a redirect instead of the page.'),
     Option('pages.localizationFallbackLocale', 'PARSE_SERVER_PAGES_LOCALIZATION_FALLBACK_LOCALE', 'string', 'en', IMPLEMENTED, 'Language used when the requested one has no translation.'),
     Option('pages.localizationJsonPath', 'PARSE_SERVER_PAGES_LOCALIZATION_JSON_PATH', 'string', None, IMPLEMENTED, 'JSON file of translations of the page placeholders.'),

@@ -28,6 +28,12 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_PAGES = os.path.normpath(os.path.join(_HERE, "..", "pages"))
 LEGACY_PAGES = os.path.normpath(os.path.join(_HERE, "..", "public_html"))
 HEADER_PREFIX = "x-parse-page-param-"
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _header_safe(text: str) -> str:
+    """`text` with the characters an HTTP header cannot carry (beyond Latin-1) percent-encoded."""
+    return "".join(ch if ord(ch) < 256 else quote(ch) for ch in text)
 _TAG = re.compile(r"\{\{\{\s*([\w.]+)\s*\}\}\}|\{\{\s*([\w.]+)\s*\}\}")
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -312,11 +318,18 @@ class PagesRouter:
         with open(path, encoding="utf-8") as fh:
             return fh.read()
 
-    @staticmethod
-    def param_headers(params: dict[str, Any]) -> dict[str, str]:
-        """x-parse-page-param-* headers for programmatic clients."""
-        return {HEADER_PREFIX + k.lower(): quote(str(v), safe=" @:/?&=+,;") for k, v in params.items()
-                if v is not None}
+    def param_headers(self, params: dict[str, Any]) -> dict[str, str]:
+        """x-parse-page-param-* headers for programmatic clients: URI-encoded with
+        pages.encodePageParamHeaders (as JavaScript's encodeURIComponent), else as they are; control
+        characters always stripped. A character a header cannot carry (beyond Latin-1) is encoded anyway."""
+        encode = bool(self.options.get("encodePageParamHeaders"))
+        headers = {}
+        for key, value in params.items():
+            if value is None:
+                continue
+            text = quote(str(value), safe="-_.!~*'()") if encode else _header_safe(str(value))
+            headers[HEADER_PREFIX + key.lower()] = _CONTROL_CHARS.sub("", text)
+        return headers
 
     async def page_reply(self, path: str, params: dict[str, Any], placeholders: dict[str, Any]) -> Reply:
         """A rendered page (404 when the file is missing)."""
