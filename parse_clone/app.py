@@ -21,6 +21,7 @@ from .http.idempotency import compile_paths
 from .http.pipeline import Pipeline
 from .http.rate_limit import build_rate_limits
 from .http.routes import build_router
+from .http.routes.pages import custom_routes
 from .http.routes.sessions import resolve_session
 from .http.web import add_web_routes
 from .livequery import setup_cache_sync, setup_live_query
@@ -59,6 +60,7 @@ def build_server(config: ServerConfig, storage: StorageAdapter | None = None) ->
 def build_app(server: Server) -> web.Application:
     """The aiohttp application serving `server` under its mount path."""
     app = web.Application(client_max_size=server.config.max_body_bytes + 1024 * 1024)
+    custom_routes(server.config.pages)  # a malformed pages.customRoutes stops the start here
     pipeline = Pipeline(server, build_router())
     server.extras["pipeline"] = pipeline
     server.extras.setdefault("session_resolver", resolve_session)

@@ -7,9 +7,10 @@ raises ConfigError naming the option, its env variable and what was expected, ne
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 IMPLEMENTED = "implemented"
 NOT_IMPLEMENTED = "not implemented"
@@ -175,3 +176,19 @@ def read_value(option: Option, value: Any, kind: str | None = None) -> Any:
             return value
         raise bad_value(option, value, kind)
     return _string(option, value)
+
+
+def load_callable(value: Any, option: str) -> Callable[..., Any]:
+    """A function option's value: a callable as it is, or "module:function" imported; ValueError naming
+    `option` otherwise."""
+    if callable(value):
+        return value
+    if isinstance(value, str) and ":" in value:
+        module_name, _, attr = value.partition(":")
+        try:
+            found = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as e:
+            raise ValueError(f"{option}: cannot load {value!r}: {e}") from e
+        if callable(found):
+            return found
+    raise ValueError(f"{option} must be a function.")

@@ -7,13 +7,13 @@ directly in a Python config or as `"package.module:function"`.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from ...errors import ParseError
+from ...option_spec import load_callable
 from .user_fields import date_json, set_user_fields, stored_when
 from .passwords import hasher_for
 
@@ -26,17 +26,7 @@ EXPIRED = "Your password has expired. Please reset your password."
 
 
 def _resolve_callback(value: Any) -> Callable[[str], Any]:
-    if callable(value):
-        return value
-    if isinstance(value, str) and ":" in value:
-        module_name, _, attr = value.partition(":")
-        try:
-            found = getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError) as e:
-            raise ValueError(f"passwordPolicy.validatorCallback: cannot load {value!r}: {e}") from e
-        if callable(found):
-            return found
-    raise ValueError("passwordPolicy.validatorCallback must be a function.")
+    return load_callable(value, "passwordPolicy.validatorCallback")
 
 
 def _positive(policy: dict[str, Any], key: str, strict: bool) -> bool:

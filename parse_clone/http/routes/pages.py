@@ -10,10 +10,11 @@ placeholders, localization (`<locale>/` subfolders, `localizationJsonPath`), `cu
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import os
 import re
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit, parse_qsl
 
 from ...core.auth import account_emails as emails
@@ -21,6 +22,7 @@ from ...core.auth.account_emails import LinkRefused
 from ...core.auth.password_reset import reset_password
 from ...core.runtime.server import Server
 from ...errors import ParseError, Unauthorized
+from ...option_spec import load_callable
 from ..request import ParseRequest
 from ..router import Reply, Route, Router
 
@@ -258,6 +260,7 @@ class PagesRouter:
         path = self.options.get("pagesPath")
         self.root = os.path.abspath(path) if path else DEFAULT_PAGES
         self.translations: dict[str, Any] | None = None
+        self.custom = custom_routes(self.options)  # pages.customRoutes
         json_path = self.options.get("localizationJsonPath")
         if json_path:
             with open(os.path.abspath(json_path), encoding="utf-8") as fh:
@@ -437,6 +440,47 @@ class PagesRouter:
         return await self.page_reply(path, params, self.json_placeholders(locale, params))
 
 
+def custom_routes(pages: dict[str, Any] | None) -> list[tuple[str, str, Callable[..., Any]]]:
+    """pages.customRoutes as (METHOD, path, handler); ValueError naming what is wrong. A handler is a
+    callable or "module:function"; it gets the request and answers {"file": <page>, "query": {...}} or
+    None (404), maybe awaitably."""
+    found = []
+    for i, route in enumerate((pages or {}).get("customRoutes") or []):
+        where = f"pages.customRoutes[{i}]"
+        if not isinstance(route, dict):
+            raise ValueError(f"{where} must be an object with method, path and handler")
+        method, path, handler = route.get("method"), route.get("path"), route.get("handler")
+        if not isinstance(method, str) or method.upper() not in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            raise ValueError(f"{where}.method must be an HTTP method, not {method!r}")
+        if not isinstance(path, str) or not path.strip("/"):
+            raise ValueError(f"{where}.path must be a path below /<pagesEndpoint>/<appId>/, not {path!r}")
+        found.append((method.upper(), path.strip("/"), load_callable(handler, f"{where}.handler")))
+    return found
+
+
+async def _custom_route(server: Server, req: ParseRequest) -> Reply:
+    """A route of pages.customRoutes (pages.enableRouter): its handler names the page to render."""
+    options = server.config.pages or {}
+    router = _pages_router(server)
+    wanted = (req.method, req.params.get("custom", "").strip("/"))
+    match = next((h for m, p, h in router.custom if (m, p) == wanted), None)
+    if not options.get("enableRouter") or match is None or req.params.get("endpoint") != router.endpoint:
+        static = _STATIC_PATH.match(req.path) if req.method == "GET" else None
+        if static:  # not a custom route: a file of the pages folder, as before
+            req.params = {**req.params, **static.groupdict()}
+            return await _STATIC(server, req)
+        return Reply({"error": f"Cannot {req.method} {req.mount_prefix}{req.path}"}, 404)
+    _check_app(server, req.params.get("appId"))
+    answer = match(req)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    file = answer.get("file") if isinstance(answer, dict) else None
+    if not isinstance(file, str) or not file:
+        return _not_found()
+    query = answer.get("query") if isinstance(answer.get("query"), dict) else {}
+    return await router.go_to(req, file, query, redirect=False)
+
+
 def _pages_router(server: Server) -> PagesRouter:
     router = server.extras.get("pages_router")
     if router is None:
@@ -463,6 +507,10 @@ def _dispatch(legacy_name: str, pages_name: str, app_param: bool = True):
     return handler
 
 
+_STATIC = _dispatch("static", "static", False)
+_STATIC_PATH = re.compile(r"^/(?P<endpoint>[^/]+)/(?P<file>[A-Za-z0-9_./-]+\.[A-Za-z0-9]+)$")
+
+
 def register(router: Router) -> None:
     """Mount the page routes (last: other routes win on shared shapes)."""
     def add(method: str, regex: str, legacy: str, pages: str, app_param: bool = True) -> None:
@@ -475,4 +523,7 @@ def register(router: Router) -> None:
         "open_reset_link")
     add("POST", r"^/(?P<endpoint>[^/]+)/(?P<appId>[^/]+)/request_password_reset/?$", "submit_password",
         "submit_password")
-    add("GET", r"^/(?P<endpoint>[^/]+)/(?P<file>[A-Za-z0-9_./-]+\.[A-Za-z0-9]+)$", "static", "static", False)
+    for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):  # pages.customRoutes, before the static files
+        router.routes.append(Route(method, re.compile(r"^/(?P<endpoint>[^/]+)/(?P<appId>[^/]+)/(?P<custom>.+)$"),
+                                   _custom_route, public=True))
+    router.routes.append(Route("GET", _STATIC_PATH, _STATIC, public=True))
