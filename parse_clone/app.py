@@ -31,6 +31,7 @@ from .schema_loader.startup import apply_defined_schemas, install_defined_schema
 from .security_check import log_security_report
 from .storage import open_adapter
 from .storage.base import StorageAdapter
+from .storage.database_options import effective_database_options
 
 log = logging.getLogger("parse_clone")
 
@@ -38,7 +39,8 @@ log = logging.getLogger("parse_clone")
 def build_server(config: ServerConfig, storage: StorageAdapter | None = None) -> Server:
     """A Server for this config (storage from databaseURI unless given)."""
     config.logLevels = outcome_levels(config.logLevels)  # ValueError: an unknown level; defaults filled as Parse's
-    storage = storage or open_adapter(config.databaseURI, config.collectionPrefix, config.databaseOptions)
+    storage = storage or open_adapter(config.databaseURI, config.collectionPrefix, effective_database_options(
+        config.databaseOptions, config.enableCollationCaseComparison))
     if hasattr(storage, "synchronous") and config.sqliteSynchronous:
         storage.synchronous = config.sqliteSynchronous
     upload_rules(config)  # a bad fileUpload option fails at start, not at the first upload

@@ -37,6 +37,7 @@ class ServerConfig:
     databaseURI: str = "sqlite:///./data/parse.sqlite3"
     collectionPrefix: str = ""
     databaseOptions: dict[str, Any] | None = None  # storage/database_options.py: what each backend reads
+    enableCollationCaseComparison: bool = False  # usernames/emails compared by the database's collation
     mountPath: str = "/parse"
     port: int = 1337
     host: str = "0.0.0.0"

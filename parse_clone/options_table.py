@@ -40,7 +40,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('emailVerifyTokenReuseIfValid', 'PARSE_SERVER_EMAIL_VERIFY_TOKEN_REUSE_IF_VALID', 'boolean', False, IMPLEMENTED, 'Send the same verification token again while it is still valid.'),
     Option('emailVerifyTokenValidityDuration', 'PARSE_SERVER_EMAIL_VERIFY_TOKEN_VALIDITY_DURATION', 'number', None, IMPLEMENTED, 'Seconds an email verification link stays valid.'),
     Option('enableAnonymousUsers', 'PARSE_SERVER_ENABLE_ANON_USERS', 'boolean', True, IMPLEMENTED, 'Allow anonymous users (authData.anonymous).'),
-    Option('enableCollationCaseComparison', 'PARSE_SERVER_ENABLE_COLLATION_CASE_COMPARISON', 'boolean', False, NOT_IMPLEMENTED, 'Compare strings with a case-insensitive database collation.'),
+    Option('enableCollationCaseComparison', 'PARSE_SERVER_ENABLE_COLLATION_CASE_COMPARISON', 'boolean', False, IMPLEMENTED, 'Leave username/email case comparison to the database collation: no case-insensitive checks or indexes.'),
     Option('enableExpressErrorHandler', 'PARSE_SERVER_ENABLE_EXPRESS_ERROR_HANDLER', 'boolean', False, NOT_IMPLEMENTED, "Hand errors to the host web framework's own error handler."),
     Option('enableInsecureAuthAdapters', 'PARSE_SERVER_ENABLE_INSECURE_AUTH_ADAPTERS', 'boolean', False, NOT_IMPLEMENTED, 'enable insecure auth adapters.'),
     Option('enableProductPurchaseLegacyApi', 'PARSE_SERVER_ENABLE_PRODUCT_PURCHASE_LEGACY_API', 'boolean', True, NOT_IMPLEMENTED, 'enable product purchase legacy api.'),

@@ -74,3 +74,14 @@ def cursor_batch_size(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"databaseOptions.batchSize must be a positive integer, not {value!r}")
     return value
+
+
+def effective_database_options(database_options: dict[str, Any] | None,
+                               collation_case_comparison: bool = False) -> dict[str, Any]:
+    """databaseOptions as the adapter should read them: with enableCollationCaseComparison (the
+    database's collation decides case), Parse Server makes no case-insensitive user indexes."""
+    options = dict(database_options or {})
+    if collation_case_comparison:
+        options["createIndexUserUsernameCaseInsensitive"] = False
+        options["createIndexUserEmailCaseInsensitive"] = False
+    return options

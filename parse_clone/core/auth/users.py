@@ -66,14 +66,17 @@ async def _taken(server: "Server", field: str, value: str, object_id: str | None
     schema = await server.schema.get(USER)
     if schema is None:
         return False
-    where: dict[str, Any] = {field: {"$regex": _literal_regex(value), "$options": "i"}}
+    # enableCollationCaseComparison: the database's collation decides, as in Parse Server (no "i" regex)
+    where: dict[str, Any] = ({field: value} if server.config.enableCollationCaseComparison
+                             else {field: {"$regex": _literal_regex(value), "$options": "i"}})
     if object_id:
         where = {"$and": [where, {"objectId": {"$ne": object_id}}]}
     return bool(await server.storage.find(USER, schema, where, FindOptions(limit=1)))
 
 
 async def _check_unique(server: "Server", body: dict[str, Any], object_id: str | None) -> None:
-    """202 / 203 for a username / email another user has, compared case-insensitively; 125 for a bad email."""
+    """202 / 203 for a username / email another user has, compared case-insensitively (unless
+    enableCollationCaseComparison); 125 for a bad email."""
     username = body.get("username")
     if isinstance(username, str) and username and await _taken(server, "username", username, object_id):
         raise ParseError(ParseError.USERNAME_TAKEN, USERNAME_TAKEN)
