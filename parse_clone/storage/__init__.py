@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import StorageAdapter
-from .database_options import mongo_client_options, warn_foreign_options
+from .database_options import mongo_client_options, warn_foreign_options, warn_schema_hooks
 
 
 def open_adapter(database_uri: str, collection_prefix: str = "",
@@ -21,17 +21,20 @@ def open_adapter(database_uri: str, collection_prefix: str = "",
     if database_uri.startswith(("mongodb://", "mongodb+srv://")):
         from .mongo import MongoAdapter
 
+        warn_schema_hooks(database_options, "MongoDB")
         return MongoAdapter(database_uri, collection_prefix=collection_prefix, max_pool_size=pool_size,
                             client_options=mongo_client_options(database_options), database_options=database_options)
     if database_uri.startswith(("postgres://", "postgresql://")):
         from .postgres import PostgresAdapter
 
         warn_foreign_options(database_options, "PostgreSQL")
-        return PostgresAdapter(database_uri, max_pool_size=pool_size)
+        return PostgresAdapter(database_uri, max_pool_size=pool_size,
+                               schema_hooks=bool((database_options or {}).get("enableSchemaHooks")))
     if database_uri.startswith("sqlite://"):
         from .sqlite import SQLiteAdapter
 
         warn_foreign_options(database_options, "SQLite")
+        warn_schema_hooks(database_options, "SQLite")
         return SQLiteAdapter(_sqlite_path(database_uri), max_pool_size=pool_size)
     raise ValueError(f"unsupported databaseURI: {database_uri!r} (use mongodb://... or sqlite:///path)")
 

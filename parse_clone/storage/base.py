@@ -65,7 +65,7 @@ import contextlib
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 import re
-from typing import Any, TypedDict
+from typing import Any, Callable, TypedDict
 
 Document = dict[str, Any]
 Where = dict[str, Any]
@@ -127,6 +127,11 @@ class StorageAdapter(ABC):
     @abstractmethod
     async def close(self) -> None:
         """Release connections; the adapter is unusable afterwards."""
+
+    async def watch_schema(self, on_change: Callable[[], None]) -> bool:
+        """Call `on_change` whenever another process changes a class schema (databaseOptions.
+        enableSchemaHooks); False when this adapter does not watch (the default)."""
+        return False
 
     # ----- schema store -----
     @abstractmethod

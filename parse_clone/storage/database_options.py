@@ -56,6 +56,17 @@ def warn_foreign_options(database_options: dict[str, Any] | None, backend: str) 
     return foreign
 
 
+def warn_schema_hooks(database_options: dict[str, Any] | None, backend: str) -> bool:
+    """Warn when databaseOptions.enableSchemaHooks is set for a backend that does not watch schemas
+    (here only PostgreSQL does, with LISTEN/NOTIFY); True when it warned."""
+    if not (database_options or {}).get("enableSchemaHooks"):
+        return False
+    log.warning("databaseOptions.enableSchemaHooks is implemented on PostgreSQL only; on %s other "
+                "processes' schema changes are seen through schemaCacheTtl, a class lookup on a miss, "
+                "or the Redis channel shared by instances", backend)
+    return True
+
+
 def schema_cache_ttl(value: Any) -> float | None:
     """databaseOptions.schemaCacheTtl (seconds) as a number, None when unset; ValueError when not a number >= 0."""
     if value is None:

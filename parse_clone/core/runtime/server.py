@@ -69,6 +69,7 @@ class Server:
     async def start(self) -> None:
         """Connect storage, load the schema cache, create the built-in unique indexes."""
         await self.storage.connect()
+        await self.storage.watch_schema(self.schema.forget)  # databaseOptions.enableSchemaHooks
         await self.schema.reload()
         for class_name in ("_User", "_Role"):
             await self.schema.enforce_class(class_name, can_create=True)

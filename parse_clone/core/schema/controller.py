@@ -39,6 +39,16 @@ def _with_defaults(class_name: str, fields: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _cached_form(stored: ClassSchema) -> ClassSchema:
+    name = stored["className"]
+    return {
+        "className": name,
+        "fields": _with_defaults(name, dict(stored.get("fields") or {})),
+        "classLevelPermissions": stored.get("classLevelPermissions"),
+        "indexes": stored.get("indexes") or None,
+    }
+
+
 class SchemaController:
     """Class schemas, cached in memory; every change goes through here and invalidates the cache."""
 
@@ -63,24 +73,19 @@ class SchemaController:
     async def reload(self) -> None:
         """Reload every class schema from storage."""
         stored = await self.storage.get_all_classes()
-        cache: dict[str, ClassSchema] = {}
-        for s in stored:
-            name = s["className"]
-            cache[name] = {
-                "className": name,
-                "fields": _with_defaults(name, dict(s.get("fields") or {})),
-                "classLevelPermissions": s.get("classLevelPermissions"),
-                "indexes": s.get("indexes") or None,
-            }
-        self._cache = cache
+        self._cache = {s["className"]: _cached_form(s) for s in stored}
         if self.cache_ttl_s is not None:
             self._expires_at = time.monotonic() + self.cache_ttl_s
 
     def invalidate(self, class_name: str | None = None) -> None:
         """Drop the cache (it reloads on next use) and tell listeners (other instances, LiveQuery)."""
-        self._cache = None
+        self.forget()
         for listener in self.listeners:
             listener(class_name)
+
+    def forget(self) -> None:
+        """Drop the cache without telling anyone: the change came from elsewhere (another process)."""
+        self._cache = None
 
     async def all(self) -> dict[str, ClassSchema]:
         """Every stored class schema, defaults included."""
@@ -93,6 +98,13 @@ class SchemaController:
         """One class schema with default fields, or None; volatile classes always exist."""
         cache = await self.all()
         found = cache.get(class_name)
+        if found is None and class_name not in VOLATILE_CLASSES:
+            # As Parse Server: a class the cache lacks is looked up in the database, since another
+            # process (a cluster worker, another instance, Parse Server itself) may have created it.
+            stored = await self.storage.get_class(class_name)
+            if stored is not None:
+                found = _cached_form(stored)
+                self._cache = {**cache, class_name: found}  # a new map: the GraphQL schema rebuilds
         if found is None and class_name in VOLATILE_CLASSES:
             return {"className": class_name, "fields": _with_defaults(class_name, {}),
                     "classLevelPermissions": {}, "indexes": None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 
@@ -46,6 +46,7 @@ from .names import (
     quote_ident,
     unique_index_name,
 )
+from .schema_hooks import SchemaHooks
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
 from .updates import set_clauses
 from .values import from_column, row_to_doc, to_column
@@ -66,9 +67,11 @@ _BUILTIN_FIELDS: dict[str, dict[str, Any]] = {
 class PostgresAdapter(StorageAdapter):
     """The storage contract on PostgreSQL (asyncpg pool), laid out as Parse Server's PostgresStorageAdapter."""
 
-    def __init__(self, uri: str, max_pool_size: int | None = None) -> None:
+    def __init__(self, uri: str, max_pool_size: int | None = None, schema_hooks: bool = False) -> None:
+        """`schema_hooks` (databaseOptions.enableSchemaHooks): LISTEN/NOTIFY schema changes (schema_hooks.py)."""
         self.uri = uri
         self._db = Connections(uri, max_pool_size)
+        self._hooks = SchemaHooks(self._db.dsn, self._db.connect_options()) if schema_hooks else None
         self._columns: dict[str, dict[str, str]] = {}  # class -> column -> PostgreSQL type
         self._joins: set[str] = set()
         self._unaccent: str | None = None  # schema-qualified unaccent(), for diacritic-insensitive $text
@@ -82,9 +85,27 @@ class PostgresAdapter(StorageAdapter):
             self._unaccent = await st.find_unaccent(conn)
 
     async def close(self) -> None:
-        """Close the pool."""
+        """Close the pool (and the schema hooks' connection)."""
+        if self._hooks is not None:
+            await self._hooks.close()
         await self._db.close()
         self._forget()
+
+    async def watch_schema(self, on_change: Callable[[], None]) -> bool:
+        """With databaseOptions.enableSchemaHooks: LISTEN for other processes' schema changes."""
+        if self._hooks is None:
+            return False
+
+        def changed_elsewhere() -> None:
+            self._forget()
+            on_change()
+
+        await self._hooks.listen(changed_elsewhere)
+        return True
+
+    async def _schema_changed(self, conn: asyncpg.Connection) -> None:
+        if self._hooks is not None:
+            await self._hooks.notify(conn)
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """``async with adapter.transaction():`` one PostgreSQL transaction for the enclosed calls."""
@@ -174,6 +195,7 @@ class PostgresAdapter(StorageAdapter):
             columns = await self._ensure_table(conn, class_name, schema)
             await self._ensure_columns(conn, class_name, columns, self._fields(class_name, schema),
                                        {n: None for n in (schema.get("fields") or {})})
+            await self._schema_changed(conn)
         for name, spec in (schema.get("indexes") or {}).items():
             if name != "_id_":
                 await self.create_index(class_name, schema, name, spec)
@@ -182,6 +204,7 @@ class PostgresAdapter(StorageAdapter):
         """Replace the `_SCHEMA` row whole (creating the table and columns it names)."""
         async with self._db.use(atomic=True) as conn:
             await self._write_schema(conn, class_name, schema)
+            await self._schema_changed(conn)
 
     async def _write_schema(self, conn: asyncpg.Connection, class_name: str, schema: ClassSchema) -> None:
         await conn.execute(f'INSERT INTO {SCHEMA_TABLE} ("className", "schema", "isParseClass") VALUES ($1, $2, true) '
@@ -204,6 +227,7 @@ class PostgresAdapter(StorageAdapter):
                 return
             schema.setdefault("fields", {})[field_name] = dict(field_type)  # type: ignore[typeddict-item]
             await self._write_schema(conn, class_name, schema)
+            await self._schema_changed(conn)
 
     async def delete_fields(self, class_name: str, schema: ClassSchema, field_names: list[str]) -> None:
         """Drop the columns (and the join tables of relation fields) and edit the `_SCHEMA` row."""
@@ -226,6 +250,7 @@ class PostgresAdapter(StorageAdapter):
                 table = join_table(class_name, name)
                 await conn.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
                 self._joins.discard(table)
+            await self._schema_changed(conn)
 
     async def delete_class(self, class_name: str) -> None:
         """Drop the table, its `_Join:*:<class>` tables and its `_SCHEMA` row."""
@@ -237,6 +262,7 @@ class PostgresAdapter(StorageAdapter):
                                     if r["tablename"].count(":") == 2 and r["tablename"].endswith(":" + class_name)]
             await conn.execute("DROP TABLE IF EXISTS " + ", ".join(quote_ident(n) for n in names))
             await conn.execute(f'DELETE FROM {SCHEMA_TABLE} WHERE "className" = $1', class_name)
+            await self._schema_changed(conn)
         self._columns.pop(class_name, None)
         self._joins.difference_update(names)
 
@@ -248,6 +274,7 @@ class PostgresAdapter(StorageAdapter):
             if rows:
                 await conn.execute("DROP TABLE IF EXISTS " + ", ".join(quote_ident(r["tablename"]) for r in rows))
             await conn.execute(_CREATE_SCHEMA)
+            await self._schema_changed(conn)
         self._forget()
 
     # ----- objects -----

@@ -58,6 +58,10 @@ class Connections:
         self._pinned: contextvars.ContextVar[_Pinned | None] = contextvars.ContextVar(
             f"pg_tx_{id(self)}", default=None)
 
+    def connect_options(self) -> dict[str, Any]:
+        """What a single connection outside the pool takes of the pool's options (ssl)."""
+        return {k: v for k, v in self.options.items() if k == "ssl"}
+
     async def open(self) -> None:
         """Create the pool (one connection up front, more on demand)."""
         if self._pool is None:
