@@ -115,3 +115,27 @@ async def test_waiting_requests_get_a_connection_in_arrival_order() -> None:
         assert served == list(range(30))
     finally:
         await adapter.close()
+
+
+def _node_types(plan: dict) -> list[str]:
+    return [plan["Node Type"]] + [t for child in plan.get("Plans", []) for t in _node_types(child)]
+
+
+async def test_a_sort_on_a_range_tested_field_reads_the_index_in_order(pg: PostgresAdapter) -> None:
+    schema = make_schema("Job", status="String", priority="Number")
+    await pg.add_field_if_not_exists("Job", "priority", {"type": "Number"})
+    async with pg._db.use() as conn:
+        await conn.execute('INSERT INTO "Job" ("objectId", status, priority) SELECT md5(g::text), '
+                           "(ARRAY['open','done','held'])[1 + g % 3], g % 10 FROM generate_series(1, 3000) g")
+        await conn.execute('INSERT INTO "Job" ("objectId", status) VALUES (\'nopriority\', \'open\')')
+    await pg.create_index("Job", schema, "status_priority", {"status": 1, "priority": -1})
+    async with pg._db.use() as conn:
+        await conn.execute('ANALYZE "Job"')
+    where = {"status": "open", "priority": {"$gte": 5}}
+    top = FindOptions(limit=5, sort=[("priority", -1)])
+    plan = (await pg.explain("Job", schema, where, top))[0]["QUERY PLAN"][0]["Plan"]
+    assert "Sort" not in _node_types(plan) and "Index Scan" in _node_types(plan)
+    assert [d["priority"] for d in await pg.find("Job", schema, where, top)] == [9, 9, 9, 9, 9]
+    # without the range test, a missing priority still sorts last when descending (MongoDB's order)
+    everything = await pg.find("Job", schema, {"status": "open"}, FindOptions(sort=[("priority", -1)]))
+    assert everything[-1]["objectId"] == "nopriority"

@@ -50,7 +50,7 @@ from .schema_hooks import SchemaHooks
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
 from .updates import set_clauses
 from .values import from_column, row_to_doc, to_column
-from .where import Params, Translation, order_by, translate
+from .where import Params, Translation, non_null_keys, order_by, translate
 
 _CREATE_SCHEMA = (f'CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} ("className" varChar(120), "schema" jsonb, '
                   '"isParseClass" bool, PRIMARY KEY ("className"))')
@@ -334,7 +334,7 @@ class PostgresAdapter(StorageAdapter):
                      want_score: bool = False) -> tuple[str, list[Any], Translation]:
         params = Params()
         tr = translate(where, columns, fields, params, self._unaccent)
-        order = order_by(options.sort, columns, params, tr) if options else ""
+        order = order_by(options.sort, columns, params, tr, non_null_keys(where)) if options else ""
         score = f', {tr.text_rank} AS "$score"' if want_score and tr.text_rank else ""
         # Named columns, not *: after an ALTER TABLE the statement text changes with them, so no
         # prepared statement cached for the old row shape is reused.
