@@ -50,7 +50,7 @@ from .schema_hooks import SchemaHooks
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
 from .updates import set_clauses
 from .values import from_column, row_to_doc, to_column
-from .where import Params, Translation, order_by, translate
+from .where import Params, Translation, non_null_keys, order_by, translate
 
 _CREATE_SCHEMA = (f'CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} ("className" varChar(120), "schema" jsonb, '
                   '"isParseClass" bool, PRIMARY KEY ("className"))')
@@ -74,6 +74,8 @@ class PostgresAdapter(StorageAdapter):
         self._hooks = SchemaHooks(self._db.dsn, self._db.connect_options()) if schema_hooks else None
         self._columns: dict[str, dict[str, str]] = {}  # class -> column -> PostgreSQL type
         self._joins: set[str] = set()
+        # get-by-id SELECTs by (class, where shape, lock, skip, limit): (columns, fields, sql, params, translation)
+        self._id_selects: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._unaccent: str | None = None  # schema-qualified unaccent(), for diacritic-insensitive $text
 
     # ----- lifecycle -----
@@ -111,9 +113,14 @@ class PostgresAdapter(StorageAdapter):
         """``async with adapter.transaction():`` one PostgreSQL transaction for the enclosed calls."""
         return _ForgetOnRollback(self, self._db.transaction())
 
+    def write_group(self) -> AbstractAsyncContextManager[None]:
+        """A run of independent writes (a /batch) on one pinned connection; each commits on its own."""
+        return self._db.session()
+
     def _forget(self) -> None:
         self._columns.clear()
         self._joins.clear()
+        self._id_selects.clear()
 
     # ----- tables and columns -----
     async def _table_columns(self, conn: asyncpg.Connection, class_name: str) -> dict[str, str] | None:
@@ -167,8 +174,12 @@ class PostgresAdapter(StorageAdapter):
             self._joins.add(table)
         return table
 
-    def _fields(self, class_name: str, schema: ClassSchema | None) -> dict[str, Any]:
-        return {**_BUILTIN_FIELDS.get(class_name, {}), **((schema or {}).get("fields") or {})}
+    @staticmethod
+    def _fields(class_name: str, schema: ClassSchema | None) -> dict[str, Any]:
+        """The schema's fields (the same dict, not a copy: read only), plus built-in ones it may lack."""
+        fields = (schema or {}).get("fields") or {}
+        builtin = _BUILTIN_FIELDS.get(class_name)
+        return {**builtin, **fields} if builtin else fields  # type: ignore[return-value]
 
     # ----- schema store -----
     async def get_all_classes(self) -> list[ClassSchema]:
@@ -301,9 +312,29 @@ class PostgresAdapter(StorageAdapter):
     def _select(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                 options: FindOptions | None = None, lock: bool = False,
                 want_score: bool = False) -> tuple[str, list[Any], Translation]:
+        """The SELECT for a where; a get by id (with its ACL test) reuses the statement of the last one."""
+        marked = None if want_score or (options and options.sort) else _with_id_mark(where)
+        if marked is None:
+            return self._select_once(class_name, columns, fields, where, options, lock, want_score)
+        template_where, object_id, shape = marked
+        key = (class_name, shape, lock, options.skip if options else 0, options.limit if options else None)
+        cached = self._id_selects.get(key)
+        if cached is None or cached[0] is not columns or cached[1] is not fields:
+            sql, template, tr = self._select_once(class_name, columns, fields, template_where, options, lock)
+            if tr.residual is not None or sum(v is _ID_MARK for v in template) != 1:
+                return self._select_once(class_name, columns, fields, where, options, lock)
+            if len(self._id_selects) > 512:
+                self._id_selects.clear()
+            cached = self._id_selects[key] = (columns, fields, sql, template, tr)
+        _, _, sql, template, tr = cached
+        return sql, [object_id if v is _ID_MARK else v for v in template], tr
+
+    def _select_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
+                     options: FindOptions | None = None, lock: bool = False,
+                     want_score: bool = False) -> tuple[str, list[Any], Translation]:
         params = Params()
         tr = translate(where, columns, fields, params, self._unaccent)
-        order = order_by(options.sort, columns, params, tr) if options else ""
+        order = order_by(options.sort, columns, params, tr, non_null_keys(where)) if options else ""
         score = f', {tr.text_rank} AS "$score"' if want_score and tr.text_rank else ""
         # Named columns, not *: after an ALTER TABLE the statement text changes with them, so no
         # prepared statement cached for the old row shape is reused.
@@ -387,7 +418,7 @@ class PostgresAdapter(StorageAdapter):
                                   update: Update) -> Document | None:
         """One UPDATE ... RETURNING when the where names the objectId and SQL can apply the update;
         else lock the first match, apply the update, write the changed columns. The updated document."""
-        if isinstance(where.get("objectId"), str) and update:
+        if update and _names_one_object(where):
             async with self._db.use() as conn:
                 done, doc = await self._update_in_sql(conn, class_name, schema, where, update)
             if done:
@@ -630,6 +661,40 @@ class PostgresAdapter(StorageAdapter):
                                "VALUES ('1', $1, $2) ON CONFLICT (\"objectId\") DO UPDATE SET "
                                '"params" = excluded."params", "masterKeyOnly" = excluded."masterKeyOnly"',
                                params, master_key_only)
+
+
+class _IdMark(str):
+    """Stands for the objectId in a cached get-by-id statement's parameters (found by identity)."""
+
+
+_ID_MARK = _IdMark("objectId")
+
+
+def _with_id_mark(where: Where) -> tuple[Where, str, Any] | None:
+    """For a get by id, alone or in a top-level $and with ACL tests of plain values: the where with
+    the id replaced by the mark, the id, and a hashable shape of the rest; None for other wheres."""
+    if len(where) == 1 and type(where.get("objectId")) is str:
+        return {"objectId": _ID_MARK}, where["objectId"], ()
+    branches = where.get("$and")
+    if len(where) != 1 or not isinstance(branches, list) or not branches:
+        return None
+    first = branches[0]
+    if not (isinstance(first, dict) and len(first) == 1 and type(first.get("objectId")) is str):
+        return None
+    try:
+        shape = tuple(orjson.dumps(b, option=orjson.OPT_SORT_KEYS) for b in branches[1:])
+    except TypeError:
+        return None
+    return {"$and": [{"objectId": _ID_MARK}, *branches[1:]]}, first["objectId"], shape
+
+
+def _names_one_object(where: Where) -> bool:
+    """Does the where pin one objectId (at the top or in a top-level $and, as ACL checks wrap it)?"""
+    if isinstance(where.get("objectId"), str):
+        return True
+    branches = where.get("$and")
+    return isinstance(branches, list) and any(
+        isinstance(b, dict) and isinstance(b.get("objectId"), str) for b in branches)
 
 
 class _ForgetOnRollback:

@@ -8,7 +8,7 @@ latitude) points, Objects, Arrays and Bytes as jsonb, ACLs as text[].
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import asyncpg
 import orjson
@@ -47,8 +47,9 @@ def parse_iso(text: str) -> datetime:
 
 def format_iso(dt: datetime) -> str:
     """Parse's ISO form: UTC, milliseconds, `Z`."""
-    dt = dt.astimezone(timezone.utc) if dt.tzinfo else dt
-    return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond // 1000:03d}Z"
+    if dt.tzinfo is not None and dt.tzinfo is not timezone.utc:
+        dt = dt.astimezone(timezone.utc)
+    return dt.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def to_column(pg_type: str, ftype: dict[str, Any] | None, value: Any) -> Any:
@@ -115,9 +116,49 @@ def _nulls(value: Any) -> Any:
 
 def row_to_doc(row: asyncpg.Record, columns: dict[str, str], fields: dict[str, Any]) -> Document:
     """A table row as a stored document (NULL columns are absent, as Parse Server drops them)."""
+    decoders = _decoders(columns, fields)
     doc: Document = {}
     for name, value in row.items():
-        if value is None or name not in columns:
+        if value is None:
             continue
-        doc[name] = from_column(name, columns[name], fields.get(name), value)
+        decode = decoders.get(name)
+        if decode is not None:
+            doc[name] = decode(value)
     return doc
+
+
+# The decoders of the last few (columns, fields) pairs, by identity: the adapter's column map and the
+# schema's field map are replaced, not edited, when they change, so identity says "same table shape".
+_DECODERS: dict[tuple[int, int], tuple[dict[str, str], dict[str, Any], dict[str, Callable[[Any], Any]]]] = {}
+
+
+def _decoders(columns: dict[str, str], fields: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
+    key = (id(columns), id(fields))
+    cached = _DECODERS.get(key)
+    if cached is not None and cached[0] is columns and cached[1] is fields:
+        return cached[2]
+    decoders = {name: _decoder(name, pg_type, fields.get(name)) for name, pg_type in columns.items()}
+    if len(_DECODERS) > 256:
+        _DECODERS.clear()
+    _DECODERS[key] = (columns, fields, decoders)
+    return decoders
+
+
+def _decoder(name: str, pg_type: str, ftype: dict[str, Any] | None) -> Callable[[Any], Any]:
+    """from_column for one column, decided once."""
+    kind = column_kind(pg_type)
+    if kind == "date" and name in TIMESTAMP_COLUMNS:
+        return format_iso
+    # Only jsonb columns decode to JSON_NULL; these kinds never do.
+    if kind == "text" and ftype is not None and ftype.get("type") == "Pointer":
+        target = ftype.get("targetClass")
+        return lambda v: {"__type": "Pointer", "className": target, "objectId": v}
+    if kind == "text" and (ftype is None or ftype.get("type") != "File") or kind == "perm":
+        return _same
+    if kind == "number":
+        return _number
+    return lambda v: from_column(name, pg_type, ftype, v)
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -489,9 +489,32 @@ def _text(ctx: _Ctx, col: Column, arg: Any) -> str:
     return f"{vector} @@ ({query})"
 
 
+_RANGE_OPS = ("$gt", "$gte", "$lt", "$lte")
+
+
+def non_null_keys(where: Where) -> set[str]:
+    """Top-level keys the where keeps non-null (a range test, or equality with a plain value), at
+    the top or in a top-level $and: sorting on them needs no NULLS FIRST/LAST, so an index serves it."""
+    keys: set[str] = set()
+    for key, value in where.items():
+        if key == "$and" and isinstance(value, list):
+            for branch in value:
+                if isinstance(branch, dict):
+                    keys |= non_null_keys(branch)
+        elif key.startswith("$") or "." in key:
+            continue
+        elif isinstance(value, dict):
+            if "__type" not in value and any(value.get(op) is not None for op in _RANGE_OPS):
+                keys.add(key)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            keys.add(key)
+    return keys
+
+
 def order_by(sort: list[tuple[str, int]], columns: dict[str, str], params: Params,
-             translation: Translation) -> str:
-    """An ORDER BY clause ("" for none); NULL and missing sort first, as in MongoDB."""
+             translation: Translation, non_null: set[str] | frozenset[str] = frozenset()) -> str:
+    """An ORDER BY clause ("" for none); NULL and missing sort first, as in MongoDB (no NULLS
+    clause on a `non_null` key, where it changes nothing)."""
     parts = []
     ctx = _Ctx(columns, {}, params)
     for key, direction in sort:
@@ -505,7 +528,10 @@ def order_by(sort: list[tuple[str, int]], columns: dict[str, str], params: Param
             continue
         if col.expr == "NULL::jsonb" or col.kind in ("point", "polygon"):
             continue
-        way = "DESC NULLS LAST" if direction < 0 else "ASC NULLS FIRST"
+        if key in non_null:
+            way = "DESC" if direction < 0 else "ASC"
+        else:
+            way = "DESC NULLS LAST" if direction < 0 else "ASC NULLS FIRST"
         if col.kind == "json":
             parts += [f"{e} {way}" for e in _json_sort_keys(col.expr)]
         else:
