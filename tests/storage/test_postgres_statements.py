@@ -139,3 +139,25 @@ async def test_a_sort_on_a_range_tested_field_reads_the_index_in_order(pg: Postg
     # without the range test, a missing priority still sorts last when descending (MongoDB's order)
     everything = await pg.find("Job", schema, {"status": "open"}, FindOptions(sort=[("priority", -1)]))
     assert everything[-1]["objectId"] == "nopriority"
+
+
+async def test_a_class_made_again_with_other_types_takes_writes(pg: PostgresAdapter) -> None:
+    """Same statement text, other column types: no prepared statement of the old shape is reused."""
+    numbers = make_schema("Redo", foo="Number")
+    for _ in range(2):
+        await pg.create_class("Redo", numbers)
+        await pg.create_object("Redo", numbers, make_doc("n1", foo=1))
+        await pg.find_one_and_update("Redo", numbers, {"objectId": "n1"}, {"foo": {"__op": "Delete"}, "x.y": 1})
+        await pg.delete_class("Redo")
+        strings = make_schema("Redo", foo="String")
+        await pg.create_class("Redo", strings)
+        await pg.create_object("Redo", strings, make_doc("s1", foo="one"))
+        await pg.create_object("Redo", strings, make_doc("s2", foo=None))
+        assert (await pg.find("Redo", strings, {"objectId": "s1"}, ONE))[0]["foo"] == "one"
+        await pg.delete_class("Redo")
+
+
+async def test_distinct_answers_in_ascending_order(pg: PostgresAdapter) -> None:
+    for n, visits in enumerate([20, 10, 30, 10, 20]):
+        await pg.create_object("Job", SCHEMA, make_doc(f"d{n}", visits=visits))
+    assert await pg.distinct("Job", SCHEMA, {}, "visits") == [10, 20, 30]

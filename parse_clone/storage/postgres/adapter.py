@@ -302,7 +302,10 @@ class PostgresAdapter(StorageAdapter):
                       fields: dict[str, Any], doc: Document) -> None:
         names = [n for n, v in doc.items() if n in columns and (v is not None or columns[n] == "jsonb")]
         values = [to_column(columns[n], fields.get(n), doc[n]) for n in names]
-        marks = ", ".join(f"${i + 1}" for i in range(len(names)))
+        # Each placeholder cast to its column's type: a table dropped and made again with other types
+        # then gets a new statement text, so no prepared statement of the old shape (whose parameter
+        # types asyncpg would encode with) is reused.
+        marks = ", ".join(f"${i + 1}::{columns[n]}" for i, n in enumerate(names))
         sql = f"INSERT INTO {quote_ident(class_name)} ({', '.join(map(quote_ident, names))}) VALUES ({marks})"
         try:
             await conn.execute(sql, *values)
@@ -470,7 +473,7 @@ class PostgresAdapter(StorageAdapter):
             columns = await self._ensure_columns(conn, class_name, columns, fields, changed)
             names = [k for k in changed if k in columns]
             if names:
-                sets = ", ".join(f"{quote_ident(n)} = ${i + 2}" for i, n in enumerate(names))
+                sets = ", ".join(f"{quote_ident(n)} = ${i + 2}::{columns[n]}" for i, n in enumerate(names))
                 values = [to_column(columns[n], fields.get(n), changed[n]) if n in new else None for n in names]
                 try:
                     await conn.execute(f'UPDATE {quote_ident(class_name)} SET {sets} WHERE "objectId" = $1',
@@ -533,9 +536,9 @@ class PostgresAdapter(StorageAdapter):
             value = (f"jsonb_array_elements(CASE WHEN jsonb_typeof({col}) = 'array' THEN {col} "
                      f"ELSE jsonb_build_array({col}) END)")
             sql = (f"SELECT DISTINCT v FROM (SELECT {value} AS v FROM {table} WHERE ({tr.sql}) "
-                   f"AND {col} IS NOT NULL) AS elements WHERE v <> 'null'::jsonb")
-        else:
-            sql = f"SELECT DISTINCT {col} AS v FROM {table} WHERE ({tr.sql}) AND {col} IS NOT NULL"
+                   f"AND {col} IS NOT NULL) AS elements WHERE v <> 'null'::jsonb ORDER BY v")
+        else:  # in ascending order, as MongoDB's distinct answers an indexed field (not hash order)
+            sql = f"SELECT DISTINCT {col} AS v FROM {table} WHERE ({tr.sql}) AND {col} IS NOT NULL ORDER BY v"
         rows = await st.fetch(conn, sql, params.values)
         pg_type = "jsonb" if columns[field_name] == "jsonb" else columns[field_name]
         return [from_column(field_name, pg_type, fields.get(field_name), r["v"]) for r in rows]
