@@ -161,3 +161,25 @@ async def test_distinct_answers_in_ascending_order(pg: PostgresAdapter) -> None:
     for n, visits in enumerate([20, 10, 30, 10, 20]):
         await pg.create_object("Job", SCHEMA, make_doc(f"d{n}", visits=visits))
     assert await pg.distinct("Job", SCHEMA, {}, "visits") == [10, 20, 30]
+
+
+async def test_a_pointer_with_a_number_for_its_id_is_stored_as_text(pg: PostgresAdapter) -> None:
+    """Parse's spec saves {"__type": "Pointer", "className": "_GlobalConfig", "objectId": 1}."""
+    schema = make_schema("Job", config="Pointer:_GlobalConfig")
+    await pg.add_field_if_not_exists("Job", "config", {"type": "Pointer", "targetClass": "_GlobalConfig"})
+    await pg.create_object("Job", schema, make_doc("p1", config={"__type": "Pointer", "className": "_GlobalConfig",
+                                                                "objectId": 1}))
+    assert (await pg.find("Job", schema, {"objectId": "p1"}, ONE))[0]["config"] == {
+        "__type": "Pointer", "className": "_GlobalConfig", "objectId": "1"}
+
+
+async def test_a_number_in_a_dotted_key_indexes_the_array(pg: PostgresAdapter) -> None:
+    schema = make_schema("Job", items="Array")
+    await pg.add_field_if_not_exists("Job", "items", {"type": "Array"})
+    for i in range(10):
+        await pg.create_object("Job", schema, make_doc(f"i{i}", items=[i, {"value": i}]))
+    everything = FindOptions()
+    assert len(await pg.find("Job", schema, {"items.1.value": {"$gt": 5}}, everything)) == 4
+    assert len(await pg.find("Job", schema, {"items.0": {"$lt": 3}}, everything)) == 3
+    assert len(await pg.find("Job", schema, {"items.0": 5}, everything)) == 1
+    assert len(await pg.find("Job", schema, {"items.0": {"$ne": 5}}, everything)) == 9

@@ -59,10 +59,9 @@ def to_column(pg_type: str, ftype: dict[str, Any] | None, value: Any) -> Any:
         return JSON_NULL if kind == "json" else None
     if kind == "text":
         if isinstance(value, dict):
-            if value.get("__type") == "Pointer":
-                return value.get("objectId")
-            if value.get("__type") == "File":
-                return value.get("name")
+            if value.get("__type") in ("Pointer", "File"):
+                found = value.get("objectId" if value.get("__type") == "Pointer" else "name")
+                return found if isinstance(found, str) or found is None else orjson.dumps(found).decode()
             return orjson.dumps(value).decode()
         return value if isinstance(value, str) else orjson.dumps(value).decode()
     if kind == "date":

@@ -90,13 +90,19 @@ class _Ctx:
         if kind != "json":
             raise Unsupported(key)
         path = _text_array_literal(rest.split("."))
-        jsonpath = "$" + "".join('."' + seg.replace("\\", "\\\\").replace('"', '\\"') + '"'
-                                 for seg in rest.split("."))
+        jsonpath = "$" + "".join(_jsonpath_step(seg) for seg in rest.split("."))
         return Column(f"({expr} #> {path})", "json", None, expr, jsonpath)
 
     def next_alias(self) -> str:
         self.alias += 1
         return f"e{self.alias}"
+
+
+def _jsonpath_step(segment: str) -> str:
+    """One step of a dotted key in jsonpath: a number indexes an array (items.1.value), as in MongoDB."""
+    if segment.isdigit():
+        return f"[{int(segment)}]"
+    return '."' + segment.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _text_array_literal(items: list[str]) -> str:
