@@ -29,9 +29,9 @@ def new_session_token() -> str:
 
 def to_iso(dt: datetime) -> str:
     """Parse's ISO form: UTC with milliseconds and a Z."""
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    if dt.tzinfo is not None and dt.tzinfo is not timezone.utc:
+        dt = dt.astimezone(timezone.utc)
+    return dt.isoformat(timespec="milliseconds")[:23] + "Z"  # without the +00:00 of an aware time
 
 
 def now_iso() -> str:

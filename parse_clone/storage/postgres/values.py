@@ -13,6 +13,7 @@ from typing import Any, Callable
 import asyncpg
 import orjson
 
+from ...language.values import to_iso
 from ..base import Document
 from .names import TIMESTAMP_COLUMNS, column_kind
 
@@ -45,11 +46,7 @@ def parse_iso(text: str) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def format_iso(dt: datetime) -> str:
-    """Parse's ISO form: UTC, milliseconds, `Z`."""
-    if dt.tzinfo is not None and dt.tzinfo is not timezone.utc:
-        dt = dt.astimezone(timezone.utc)
-    return dt.isoformat(timespec="milliseconds")[:23] + "Z"
+format_iso = to_iso  # Parse's ISO form: UTC, milliseconds, `Z`
 
 
 def to_column(pg_type: str, ftype: dict[str, Any] | None, value: Any) -> Any:
