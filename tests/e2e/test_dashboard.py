@@ -105,7 +105,7 @@ def dashboard_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
             yield results
 
 
-STEPS = ["dataBrowser", "createClass"]
+STEPS = ["dataBrowser", "createClass", "config", "jobs", "logs"]
 
 
 @pytest.mark.parametrize("step", STEPS)

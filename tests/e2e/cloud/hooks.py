@@ -83,7 +83,10 @@ def hide_archived(req):
 async def job(req):
     await req.message("started")
     await asyncio.sleep(0.05)
-    return f"processed {req.params.get('n')}"
+    # Parse.Cloud.startJob sends the params as the body; Parse Dashboard's "Run..." sends
+    # {"jobName", "input": <params>, ...}, which Parse Server too hands over whole.
+    n = req.params.get("n", (req.params.get("input") or {}).get("n"))
+    return f"processed {n}"
 
 
 @cloud.job("e2eFailingJob")

@@ -38,4 +38,58 @@ async function createClass(ctx, assert) {
   assert.deepEqual(body.classLevelPermissions.find, { '*': true });
 }
 
-export const steps = { dataBrowser, createClass };
+/** Config: "Create your first parameter" stores a String parameter in _GlobalConfig. */
+async function config(ctx, assert) {
+  const { page } = ctx;
+  const name = `dashParam${ctx.stamp}`;
+  await page.goto(ctx.url('config'));
+  await page.getByText('Create your first parameter').click();
+  await page.locator('input').first().fill(name);
+  await page.locator('textarea').first().fill('from the dashboard');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByText(name, { exact: true }).first().waitFor();
+  await ctx.shot('config');
+  const { status, body } = await ctx.rest('GET', '/config');
+  assert.equal(status, 200);
+  assert.equal(body.params[name], 'from the dashboard');
+}
+
+/** Jobs: "Run..." on a cloud job starts it (POST /jobs, its parameters under "input", as Parse Server
+ * hands them over); its _JobStatus row ends "succeeded" with the job's result. */
+async function jobs(ctx, assert) {
+  const { page } = ctx;
+  await page.goto(ctx.url('jobs'));
+  await page.getByText('e2eJob', { exact: true }).waitFor();
+  const row = page.locator('tr', { hasText: 'e2eJob' }).filter({ hasNotText: 'e2eFailingJob' });
+  await row.getByRole('button', { name: 'Run...' }).click();
+  await page.getByText('Run e2eJob').waitFor();
+  await page.locator('textarea').first().fill('{"n": 7}');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  let found;
+  for (let i = 0; i < 50 && !(found && found.status === 'succeeded'); i++) {
+    await page.waitForTimeout(100);
+    const where = encodeURIComponent(JSON.stringify({ jobName: 'e2eJob' }));
+    const { body } = await ctx.rest('GET', `/classes/_JobStatus?where=${where}&order=-createdAt&limit=1`);
+    found = body.results && body.results[0];
+  }
+  assert.ok(found, 'no _JobStatus row for e2eJob');
+  assert.equal(found.status, 'succeeded');
+  assert.equal(found.message, 'processed 7');
+  await page.goto(ctx.url('jobs/status'));
+  await page.getByText('e2eJob').first().waitFor();
+  await ctx.shot('jobs-status');
+}
+
+/** Logs: the Info page shows what /scriptlog answers (the server's own start-up line among them). */
+async function logs(ctx, assert) {
+  const { page } = ctx;
+  const { status, body } = await ctx.rest('GET', '/scriptlog?level=info&n=100');
+  assert.equal(status, 200);
+  const startLine = body.find((line) => String(line.message).startsWith('loaded cloud code from'));
+  assert.ok(startLine, 'no start-up line in /scriptlog');
+  await page.goto(ctx.url('logs/info'));
+  await page.getByText(startLine.message, { exact: false }).first().waitFor();
+  await ctx.shot('logs-info');
+}
+
+export const steps = { dataBrowser, createClass, config, jobs, logs };
