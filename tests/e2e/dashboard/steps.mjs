@@ -42,6 +42,7 @@ async function createClass(ctx, assert) {
 async function config(ctx, assert) {
   const { page } = ctx;
   const name = `dashParam${ctx.stamp}`;
+  ctx.state.paramName = name;
   await page.goto(ctx.url('config'));
   await page.getByText('Create your first parameter').click();
   await page.locator('input').first().fill(name);
@@ -92,4 +93,18 @@ async function logs(ctx, assert) {
   await ctx.shot('logs-info');
 }
 
-export const steps = { dataBrowser, createClass, config, jobs, logs };
+/** API Console: a GET sent from the REST console with the master key comes back in its Results (here,
+ * the Config step's parameter). */
+async function apiConsole(ctx, assert) {
+  const { page } = ctx;
+  assert.ok(ctx.state.paramName, 'the config step runs first');
+  await page.goto(ctx.url('api_console'));
+  await page.getByPlaceholder('classes/_User').fill('config');
+  await page.getByText('Use Master Key?').locator('xpath=ancestor::div[2]/following-sibling::div[1]/div[1]').click();  // "Use Master Key?": the console sends no client key
+  await page.getByRole('button', { name: 'Send Query' }).click();
+  await page.getByText(ctx.state.paramName).first().waitFor();
+  await page.getByText('from the dashboard').first().waitFor();
+  await ctx.shot('api-console');
+}
+
+export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole };
