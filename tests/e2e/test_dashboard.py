@@ -105,7 +105,7 @@ def dashboard_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
             yield results
 
 
-STEPS = ["dataBrowser", "createClass", "config", "jobs", "logs", "apiConsole"]
+STEPS = ["dataBrowser", "createClass", "config", "jobs", "logs", "apiConsole", "webhooks"]
 
 
 @pytest.mark.parametrize("step", STEPS)

@@ -107,4 +107,20 @@ async function apiConsole(ctx, assert) {
   await ctx.shot('api-console');
 }
 
-export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole };
+/** Webhooks: "Create a Webhook" registers a function webhook (POST /hooks/functions), listed on the page. */
+async function webhooks(ctx, assert) {
+  const { page } = ctx;
+  const name = `dashHook${ctx.stamp}`;
+  await page.goto(ctx.url('webhooks'));
+  await page.getByText('Create a webhook').first().click();
+  await page.getByPlaceholder('MyWebhook').fill(name);
+  await page.locator('input[value="https://"]').fill('https://hooks.example.test/run');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByText(name, { exact: true }).first().waitFor();
+  await ctx.shot('webhooks');
+  const { status, body } = await ctx.rest('GET', `/hooks/functions/${name}`);
+  assert.equal(status, 200);
+  assert.deepEqual(body, { functionName: name, url: 'https://hooks.example.test/run' });
+}
+
+export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole, webhooks };
