@@ -146,4 +146,52 @@ async function jobSchedule(ctx, assert) {
   assert.deepEqual(await ctx.rest('GET', '/classes/_JobSchedule'), { status: 200, body: { results: [] } });
 }
 
-export const adminSteps = { classLevelPermissions, protectedFields, jobSchedule };
+/** The texts of the sidebar's links on the page `path` (the open section shows its subsections). */
+async function sidebarLinks(ctx, path, heading) {
+  await ctx.page.goto(ctx.url(path));
+  await ctx.page.getByText(heading).first().waitFor();
+  const prefix = `/apps/${ctx.app}/`;
+  return ctx.page.locator(`a[href^="${prefix}"]`).evaluateAll((links) => links.map((a) => a.textContent.trim()));
+}
+
+/** The app list shows the server's version (GET /serverInfo); App Settings → Dashboard renders; the
+ * sidebar offers exactly the features /serverInfo announces (no Push: no push adapter here). */
+async function appSettings(ctx, assert) {
+  const { page } = ctx;
+  const { status, body } = await ctx.rest('GET', '/serverInfo');
+  assert.equal(status, 200);
+  assert.deepEqual(body.features, {
+    globalConfig: { create: true, read: true, update: true, delete: true },
+    hooks: { create: true, read: true, update: true, delete: true },
+    cloudCode: { jobs: true },
+    logs: { level: true, size: true, order: true, until: true, from: true },
+    push: { immediatePush: false, scheduledPush: false, storedPushData: false, pushAudiences: false,
+            localization: false },
+    schemas: { addField: true, removeField: true, addClass: true, removeClass: true, clearAllDataFromClass: true,
+               exportClass: false, editClassLevelPermissions: true, editPointerPermissions: true },
+    settings: { securityCheck: false },
+  });
+  await page.goto(`${ctx.dashboard}/apps`);
+  await page.getByText(`Server version: ${body.parseServerVersion}`).waitFor();
+  await ctx.shot('apps');
+  assert.deepEqual(await sidebarLinks(ctx, 'settings/dashboard', 'Export Column Preferences'),
+    ['Core', 'Dashboard', 'Data Browser', 'Cloud Config', 'Keyboard Shortcuts']);
+  await page.getByText('Dashboard Configuration').first().waitFor();
+  await ctx.shot('settings-dashboard');
+  // Core's entries (Config, the open page, is not a link); no Cloud Code, no Push section
+  assert.deepEqual(await sidebarLinks(ctx, 'config', 'Parameter'),
+    ['Browser', 'Views', 'Canvas', 'Agent', 'Webhooks', 'Jobs', 'Logs', 'API Console', 'App Settings']);
+}
+
+/** Cloud Code: like Parse Server, /serverInfo does not announce cloudCode.viewCode, so the dashboard
+ * offers no Cloud Code page and says so when it is opened. */
+async function cloudCode(ctx, assert) {
+  const { page } = ctx;
+  await page.goto(ctx.url('cloud_code'));
+  await page.getByText('Feature unavailable').waitFor();
+  await page.getByText('API Console', { exact: true }).waitFor();
+  assert.equal(await page.getByText('Cloud Code', { exact: true }).count(), 0);
+  await ctx.shot('cloud-code');
+}
+
+export const adminSteps = { classLevelPermissions, protectedFields, jobSchedule, appSettings, cloudCode };
