@@ -58,6 +58,24 @@ async def test_server_info_describes_the_server(api):
     assert body["features"]["schemas"]["addClass"] is True
 
 
+async def test_server_info_features_are_parse_servers_without_push(api):
+    """Parse Server's FeaturesRouter, except push: no push adapter and no /push_audiences here, so
+    Parse Dashboard offers no Push pages (Parse Server always claims audiences and localization)."""
+    _, body = await api.get("/serverInfo", master=True)
+    assert body["features"] == {
+        "globalConfig": {"create": True, "read": True, "update": True, "delete": True},
+        "hooks": {"create": True, "read": True, "update": True, "delete": True},
+        "cloudCode": {"jobs": True},
+        "logs": {"level": True, "size": True, "order": True, "until": True, "from": True},
+        "push": {"immediatePush": False, "scheduledPush": False, "storedPushData": False,
+                 "pushAudiences": False, "localization": False},
+        "schemas": {"addField": True, "removeField": True, "addClass": True, "removeClass": True,
+                    "clearAllDataFromClass": True, "exportClass": False, "editClassLevelPermissions": True,
+                    "editPointerPermissions": True},
+        "settings": {"securityCheck": False},
+    }
+
+
 # ----- /purge -----
 async def test_purge_deletes_every_object_and_keeps_the_schema(api):
     for i in range(3):

@@ -106,9 +106,10 @@ def dashboard_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
 
 
 STEPS = ["dataBrowser", "createClass", "config", "jobs", "logs", "apiConsole", "webhooks"]
+ADMIN_STEPS = ["classLevelPermissions", "protectedFields", "jobSchedule", "appSettings", "cloudCode"]  # admin_steps.mjs
 
 
-@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("step", STEPS + ADMIN_STEPS)
 def test_dashboard_page(dashboard_results: dict[str, dict], step: str) -> None:
     """The step ran in the dashboard, its effect read back through the REST API, and its page rendered."""
     result = dashboard_results.get(step)
