@@ -119,6 +119,10 @@ class ServerConfig:
     convertUsernameToLowercase: bool = False
     userSensitiveFields: list[str] | None = None
     protectedFieldsOwnerExempt: bool = True  # a user sees every field of their own _User object
+    # Parse 9's defaults (both announced to flip): triggers see the object as the requester may read
+    # it, and a save's answer may show protected fields (core/hooks/triggers.py, core/write/objects.py).
+    protectedFieldsTriggerExempt: bool = False
+    protectedFieldsSaveResponseExempt: bool = True
     # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
     mountGraphQL: bool = False
     graphQLPath: str = "/graphql"
