@@ -80,7 +80,8 @@ class ServerConfig:
     cloud: str | None = None  # cloud code folder (or .py file); `serve` defaults to ./cloud when it exists
     cloudCodeTimeout: int = 30000  # ms a hook or cloud function may run (0: no limit); jobs have none
     # Defined schemas (schema_loader/startup.py): a schema file path, or Parse's {definitions, strict,
-    # deleteExtraFields, recreateModifiedFields, lockSchemas}; `serve` defaults to ./schema.json when it exists.
+    # deleteExtraFields, recreateModifiedFields, lockSchemas, keepUnknownIndexes}; `serve` defaults to
+    # ./schema.json when it exists.
     schema: str | dict[str, Any] | None = None
     sqliteSynchronous: str = "NORMAL"
     # LiveQuery (see parse_clone/livequery/options.py): {classNames: [...], redisURL}; the WebSocket

@@ -270,7 +270,7 @@ OPTIONS: tuple[Option, ...] = (
     Option('schema.beforeMigration', 'PARSE_SERVER_SCHEMA_BEFORE_MIGRATION', 'function', None, NOT_IMPLEMENTED, 'Function run before the schemas are applied.'),
     Option('schema.definitions', 'PARSE_SERVER_SCHEMA_DEFINITIONS', 'object', [], IMPLEMENTED, 'The class definitions (here also a schema file path).'),
     Option('schema.deleteExtraFields', 'PARSE_SERVER_SCHEMA_DELETE_EXTRA_FIELDS', 'boolean', False, IMPLEMENTED, 'Delete fields the definitions do not list.'),
-    Option('schema.keepUnknownIndexes', 'PARSE_SERVER_SCHEMA_KEEP_UNKNOWN_INDEXES', 'boolean', False, NOT_IMPLEMENTED, 'schema: keep unknown indexes.'),
+    Option('schema.keepUnknownIndexes', 'PARSE_SERVER_SCHEMA_KEEP_UNKNOWN_INDEXES', 'boolean', False, IMPLEMENTED, 'Keep the indexes of a defined class that the definitions do not list (false: they are dropped).'),
     Option('schema.lockSchemas', 'PARSE_SERVER_SCHEMA_LOCK_SCHEMAS', 'boolean', False, IMPLEMENTED, 'Refuse schema changes while the server runs.'),
     Option('schema.recreateModifiedFields', 'PARSE_SERVER_SCHEMA_RECREATE_MODIFIED_FIELDS', 'boolean', False, IMPLEMENTED, 'Recreate fields whose type differs from the definitions.'),
     Option('schema.strict', 'PARSE_SERVER_SCHEMA_STRICT', 'boolean', False, IMPLEMENTED, 'Stop the start when the definitions cannot be applied.'),
