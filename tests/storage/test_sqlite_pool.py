@@ -269,4 +269,5 @@ def test_other_database_options_are_warned_about():
                          warnings=warnings)
     assert config.databaseOptions == {"maxPoolSize": 2, "forceServerObjectId": True}
     assert warnings == ["option databaseOptions.forceServerObjectId (env PARSE_SERVER_DATABASE_FORCE_SERVER_OBJECT_ID) "
-                        "is a Parse Server option this server does not implement; it has no effect"]
+                        "is a Parse Server option this server does not implement; it has no effect "
+                        "(databaseOptions: force server object id)"]
