@@ -80,7 +80,8 @@ class ServerConfig:
     cloud: str | None = None  # cloud code folder (or .py file); `serve` defaults to ./cloud when it exists
     cloudCodeTimeout: int = 30000  # ms a hook or cloud function may run (0: no limit); jobs have none
     # Defined schemas (schema_loader/startup.py): a schema file path, or Parse's {definitions, strict,
-    # deleteExtraFields, recreateModifiedFields, lockSchemas}; `serve` defaults to ./schema.json when it exists.
+    # deleteExtraFields, recreateModifiedFields, lockSchemas, keepUnknownIndexes}; `serve` defaults to
+    # ./schema.json when it exists.
     schema: str | dict[str, Any] | None = None
     sqliteSynchronous: str = "NORMAL"
     # LiveQuery (see parse_clone/livequery/options.py): {classNames: [...], redisURL}; the WebSocket
@@ -119,6 +120,10 @@ class ServerConfig:
     convertUsernameToLowercase: bool = False
     userSensitiveFields: list[str] | None = None
     protectedFieldsOwnerExempt: bool = True  # a user sees every field of their own _User object
+    # Parse 9's defaults (both announced to flip): triggers see the object as the requester may read
+    # it, and a save's answer may show protected fields (core/hooks/triggers.py, core/write/objects.py).
+    protectedFieldsTriggerExempt: bool = False
+    protectedFieldsSaveResponseExempt: bool = True
     # GraphQL API (parse_clone/graphql): Parse Server's options; served at graphQLPath beside the REST mount.
     mountGraphQL: bool = False
     graphQLPath: str = "/graphql"

@@ -184,8 +184,10 @@ _OTHER_ENV = {"PARSE_SERVER_GIT"}  # read by scripts/, not options
 
 
 def _not_implemented(option: Option) -> str:
+    # the help of an unimplemented option says what it does in Parse Server and, where it cannot apply
+    # here (a JavaScript module, a function), why
     return (f"option {describe(option)} is a Parse Server option this server does not implement; "
-            "it has no effect")
+            f"it has no effect ({option.help.rstrip('.')})")
 
 
 def _warn_unimplemented(values: dict[str, Any], warnings: list[str]) -> None:

@@ -90,6 +90,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="recreate fields whose type changed (their data is deleted): recreateModifiedFields")
     load.add_argument("--delete-extra-fields", action="store_true",
                       help="drop fields the file does not list (their data is deleted): deleteExtraFields")
+    load.add_argument("--keep-unknown-indexes", action="store_true",
+                      help="keep indexes the file does not list instead of dropping them: keepUnknownIndexes")
     add_target_arguments(load)
     export = cmds.add_parser("export", help="write the current schemas as a schema file")
     export.add_argument("--out", help="file to write (default: standard output)")
@@ -127,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
 
 async def _load(args: argparse.Namespace) -> int:
     document = read_schema_file(args.file)
-    options = LoadOptions(recreate_modified_fields=args.allow_type_change, delete_extra_fields=args.delete_extra_fields)
+    options = LoadOptions(recreate_modified_fields=args.allow_type_change, delete_extra_fields=args.delete_extra_fields,
+                          keep_unknown_indexes=args.keep_unknown_indexes)
     async with open_target(args) as target:
         plan = await plan_load(document, target, options)
         print(format_plan(plan))

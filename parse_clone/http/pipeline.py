@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
+from ..storage.base import QueryTimeoutError
 from ..core.runtime.server import Server
 from ..route_allow_list import normalized_route, route_allowed
 from ..trust_proxy import request_ip
@@ -93,6 +94,8 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Parse error response
             if isinstance(exc, ParseError):
                 log_parse_error(exc, self.server.config.logLevels)
+            elif isinstance(exc, QueryTimeoutError):  # a server fault, answered as Parse Server does (500, code 1)
+                log.error("%s %s: %s", request.method, request.path, exc)
             elif not isinstance(exc, Unauthorized):
                 log.exception("unhandled error on %s %s", request.method, request.path)
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)

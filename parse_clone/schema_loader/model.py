@@ -63,14 +63,17 @@ class LoadOptions:
     delete_extra_fields: bool = False  # drop fields the file does not list (their data goes too)
     recreate_modified_fields: bool = False  # allow type changes: drop the field, add it again (data lost)
     lock_schemas: bool = False  # /schemas create and update answer 119 while the server runs
+    keep_unknown_indexes: bool = False  # indexes of a defined class the file does not list are kept, not dropped
 
     @classmethod
     def from_parse(cls, options: dict[str, Any]) -> "LoadOptions":
-        """From Parse's option names (strict, deleteExtraFields, recreateModifiedFields, lockSchemas)."""
+        """From Parse's option names (strict, deleteExtraFields, recreateModifiedFields, lockSchemas,
+        keepUnknownIndexes)."""
         return cls(strict=bool(options.get("strict", False)),
                    delete_extra_fields=bool(options.get("deleteExtraFields", False)),
                    recreate_modified_fields=bool(options.get("recreateModifiedFields", False)),
-                   lock_schemas=bool(options.get("lockSchemas", False)))
+                   lock_schemas=bool(options.get("lockSchemas", False)),
+                   keep_unknown_indexes=bool(options.get("keepUnknownIndexes", False)))
 
 
 class SchemaFileError(Exception):

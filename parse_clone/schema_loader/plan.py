@@ -4,7 +4,8 @@ It follows Parse Server's defined schemas (src/SchemaMigrations/DefinedSchemas.j
 are created; new fields added; a field whose `required`/`defaultValue` changed is updated; a
 field whose type changed is dropped and added again only with `recreateModifiedFields` (its
 data is lost), and refused otherwise; fields the file does not list are dropped only with
-`deleteExtraFields`; indexes are made to match the file (Parse's own indexes excepted); the
+`deleteExtraFields`; indexes are made to match the file (Parse's own indexes excepted; with
+`keepUnknownIndexes` those the file does not list are kept); the
 CLP is the file's with `addField` closed to everyone, and classes the file does not list keep
 their CLP with `addField` closed too. Classes are never dropped.
 """
@@ -168,7 +169,7 @@ def _update_class(cls: ClassDef, existing: dict[str, Any], options: LoadOptions,
                                      f"{describe_field(f)} (not in the file; its data is deleted)"))
         else:
             plan.kept.append(Change("keep", "field", cls.class_name, name, "not in the file"))
-    _plan_indexes(cp, cls, existing)
+    _plan_indexes(cp, cls, existing, options.keep_unknown_indexes, plan)
     now_clp = complete_clp(existing.get("classLevelPermissions") or default_clp())
     want = target_clp(cls.clp)
     if now_clp != want:
@@ -203,7 +204,7 @@ def _plan_field(cp: ClassPlan, name: str, f: FieldDef, now: dict[str, Any] | Non
                                  f"{describe_field(now)} -> {describe_field(want)}"))
 
 
-def _plan_indexes(cp: ClassPlan, cls: ClassDef, existing: dict[str, Any]) -> None:
+def _plan_indexes(cp: ClassPlan, cls: ClassDef, existing: dict[str, Any], keep_unknown: bool, plan: Plan) -> None:
     now = {n: _strip_pointer_prefix(s) for n, s in (existing.get("indexes") or {}).items()
            if not _is_builtin_index(cls.class_name, n)}
     want = {n: _strip_pointer_prefix(s) for n, s in (cls.indexes or {}).items()}
@@ -217,7 +218,11 @@ def _plan_indexes(cp: ClassPlan, cls: ClassDef, existing: dict[str, Any]) -> Non
             cp.changes.append(Change("change", "index", cls.class_name, name,
                                      f"{json.dumps(now[name])} -> {json.dumps(spec)}"))
     for name, spec in now.items():
-        if name not in want:
+        if name in want:
+            continue
+        if keep_unknown:
+            plan.kept.append(Change("keep", "index", cls.class_name, name, f"{json.dumps(spec)} (not in the file)"))
+        else:
             cp.drop_indexes.append(name)
             cp.changes.append(Change("drop", "index", cls.class_name, name, f"{json.dumps(spec)} (not in the file)"))
 

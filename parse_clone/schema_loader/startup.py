@@ -1,7 +1,7 @@
 """Defined schemas: the `schema` option, loaded when the server starts (Parse Server's behaviour).
 
 `schema` is a file path, or Parse Server's object `{"definitions": <path, {"classes": [...]}
-or [...]>, "strict", "deleteExtraFields", "recreateModifiedFields", "lockSchemas"}`. The file
+or [...]>, "strict", "deleteExtraFields", "recreateModifiedFields", "lockSchemas", "keepUnknownIndexes"}`. The file
 is validated when the server is built (a bad file stops the start with every problem), and
 applied once storage is connected. Without `strict` a refused type change is logged and
 skipped; with it, the server does not start. As in Parse Server, a failed apply is retried
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from ..core.runtime.server import Server
 
 log = logging.getLogger("parse_clone.schema")
-_OPTION_KEYS = ("definitions", "strict", "deleteExtraFields", "recreateModifiedFields", "lockSchemas")
+_OPTION_KEYS = ("definitions", "strict", "deleteExtraFields", "recreateModifiedFields", "lockSchemas",
+                "keepUnknownIndexes")
 _EXTRA_KEY = "defined_schemas"
 RETRIES = 3
 

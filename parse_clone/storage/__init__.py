@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import StorageAdapter
-from .database_options import mongo_client_options, warn_foreign_options, warn_schema_hooks
+from .database_options import max_time_ms, mongo_client_options, warn_foreign_options, warn_schema_hooks
 
 
 def open_adapter(database_uri: str, collection_prefix: str = "",
@@ -15,8 +15,15 @@ def open_adapter(database_uri: str, collection_prefix: str = "",
 
     `database_options` is Parse Server's databaseOptions; its maxPoolSize sizes the MongoDB driver's
     connection pool, PostgreSQL's or SQLite's reader threads; the MongoDB driver's own options go to
-    the driver (database_options.py). ValueError: a maxPoolSize that is not a positive integer.
+    the driver (database_options.py); its maxTimeMS limits each find, count and aggregate.
+    ValueError: a maxPoolSize that is not a positive integer, a maxTimeMS that is not a number >= 0.
     """
+    adapter = _open(database_uri, collection_prefix, database_options)
+    adapter.max_time_ms = max_time_ms((database_options or {}).get("maxTimeMS"))
+    return adapter
+
+
+def _open(database_uri: str, collection_prefix: str, database_options: dict[str, Any] | None) -> StorageAdapter:
     pool_size = _pool_size((database_options or {}).get("maxPoolSize"))
     if database_uri.startswith(("mongodb://", "mongodb+srv://")):
         from .mongo import MongoAdapter

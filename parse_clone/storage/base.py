@@ -116,8 +116,19 @@ class DuplicateValueError(Exception):
         self.fields = fields or []
 
 
+class QueryTimeoutError(Exception):
+    """A find, count or aggregate ran past databaseOptions.maxTimeMS (MongoDB's error code 50)."""
+
+    def __init__(self, max_time_ms: float) -> None:
+        super().__init__(f"operation exceeded time limit ({max_time_ms:g} ms, databaseOptions.maxTimeMS)")
+        self.max_time_ms = max_time_ms
+
+
 class StorageAdapter(ABC):
     """The storage contract; one shared test suite (tests/storage) runs against each."""
+
+    # databaseOptions.maxTimeMS: find, count and aggregate past it raise QueryTimeoutError (None: no limit)
+    max_time_ms: float | None = None
 
     # ----- lifecycle -----
     @abstractmethod

@@ -96,3 +96,13 @@ def effective_database_options(database_options: dict[str, Any] | None,
         options["createIndexUserUsernameCaseInsensitive"] = False
         options["createIndexUserEmailCaseInsensitive"] = False
     return options
+
+
+def max_time_ms(value: Any) -> float | None:
+    """databaseOptions.maxTimeMS: milliseconds a find, count or aggregate may run (None or 0: no limit);
+    ValueError when not a number >= 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"databaseOptions.maxTimeMS must be a number of milliseconds (>= 0), not {value!r}")
+    return float(value) or None

@@ -132,7 +132,21 @@ def test_not_implemented_option_in_the_file_warns(tmp_path):
     warnings: list[str] = []
     load_config(str(path), environ={}, warnings=warnings)
     assert warnings == ["option scheduledPush (env PARSE_SERVER_SCHEDULED_PUSH) is a Parse Server option this "
-                        "server does not implement; it has no effect"]
+                        "server does not implement; it has no effect (Allow pushes scheduled for later)"]
+
+
+@pytest.mark.parametrize("env, why", [
+    ({"PARSE_SERVER_CACHE_ADAPTER": "redis-cache"}, "A JavaScript cache module; this server loads no JavaScript"),
+    ({"PARSE_SERVER_LOGGER_ADAPTER": "winston"}, "A JavaScript logger module; this server loads no JavaScript"),
+    ({"PARSE_SERVER_MIDDLEWARE": "m"}, "there is no Express (nor JavaScript) here to run it in"),
+    ({"PARSE_SERVER_MASTER_KEY_TTL": "60"}, "here masterKey is a string, so there is nothing to renew"),
+    ({"PARSE_SERVER_ALLOW_EXPIRED_AUTH_DATA_TOKEN": "true"}, "validates authData on every login whatever this says"),
+    ({"PARSE_SERVER_LIVEQUERY_REGEX_TIMEOUT": "50"}, "Python's re cannot stop a running match"),
+])
+def test_the_warning_of_an_option_that_cannot_apply_says_why(env, why):
+    warnings: list[str] = []
+    load_config(environ=env, warnings=warnings)
+    assert len(warnings) == 1 and "does not implement; it has no effect (" in warnings[0] and why in warnings[0]
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

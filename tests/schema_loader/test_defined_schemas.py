@@ -80,7 +80,8 @@ def test_an_invalid_schema_file_stops_the_build_before_anything_is_touched(tmp_p
 
 @pytest.mark.parametrize("option, message", [
     ({"definitions": [], "beforeMigration": 1}, "schema: unknown option(s) beforeMigration (known: definitions, "
-                                                "strict, deleteExtraFields, recreateModifiedFields, lockSchemas)"),
+                                                "strict, deleteExtraFields, recreateModifiedFields, lockSchemas, "
+                                                "keepUnknownIndexes)"),
     ({"definitions": [], "strict": "yes"}, "schema.strict must be a boolean"),
     ({"strict": True}, "schema.definitions: expected a file path, a list of classes or {\"classes\": [...]}"),
 ])
@@ -121,6 +122,16 @@ def test_serve_defines_schema_json_of_the_working_directory(tmp_path):
     assert schema_option(None, False, cwd=str(tmp_path)) == str(tmp_path / "schema.json")
     assert schema_option(None, True, cwd=str(tmp_path)) is None
     assert schema_option("other.json", False, cwd=str(tmp_path)) == "other.json"
+
+
+def test_keep_unknown_indexes_reaches_the_load_options_from_env_and_flag():
+    config = load_config(None, environ={"PARSE_SERVER_SCHEMA_KEEP_UNKNOWN_INDEXES": "true"}, warnings=[])
+    assert config.schema == {"keepUnknownIndexes": True}
+    flagged = load_config(None, {"schema.keepUnknownIndexes": "true"}, environ={})
+    assert flagged.schema == {"keepUnknownIndexes": True}
+    defined = defined_schemas_from_option({**flagged.schema, "definitions": []})
+    assert defined is not None and defined.options.keep_unknown_indexes is True
+    assert defined_schemas_from_option({"definitions": []}).options.keep_unknown_indexes is False
 
 
 def test_the_schema_option_takes_a_path_or_parse_servers_object_as_json():

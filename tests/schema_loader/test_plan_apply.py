@@ -154,16 +154,30 @@ async def test_fields_not_in_the_file_are_kept_unless_asked(target):
     assert "old" not in (await target.schemas())["Note"]["fields"]
 
 
-async def test_indexes_are_made_to_match_the_file(target):
+async def _reload_with_one_index_changed_one_gone(target, options: LoadOptions):
+    """Load Note with indexes by_text and by_stars, then a file where by_text changed and by_stars is gone."""
     first = note(text={"type": "String"}, stars={"type": "Number"})
     first["indexes"] = {"by_text": {"text": 1}, "by_stars": {"stars": 1}}
     await load_schema(doc(first), target, LoadOptions())
     second = note(text={"type": "String"}, stars={"type": "Number"})
     second["indexes"] = {"by_text": {"text": -1}}
-    plan, _ = await load_schema(doc(second), target, LoadOptions())
+    plan, _ = await load_schema(doc(second), target, options)
+    return plan
+
+
+async def test_indexes_are_made_to_match_the_file(target):
+    plan = await _reload_with_one_index_changed_one_gone(target, LoadOptions())
     assert [(c.action, c.name) for c in plan.changes] == [("change", "by_text"), ("drop", "by_stars")]
     indexes = (await target.schemas())["Note"]["indexes"]
     assert {k: v for k, v in indexes.items() if k != "_id_"} == {"by_text": {"text": -1}}
+
+
+async def test_keep_unknown_indexes_keeps_what_the_file_does_not_list(target):
+    plan = await _reload_with_one_index_changed_one_gone(target, LoadOptions(keep_unknown_indexes=True))
+    assert [(c.action, c.name) for c in plan.changes] == [("change", "by_text")]  # a changed one is still replaced
+    assert [(k.kind, k.name) for k in plan.kept] == [("index", "by_stars")]
+    indexes = (await target.schemas())["Note"]["indexes"]
+    assert {k: v for k, v in indexes.items() if k != "_id_"} == {"by_text": {"text": -1}, "by_stars": {"stars": 1}}
 
 
 async def test_the_clp_is_the_files_with_add_field_closed(target):

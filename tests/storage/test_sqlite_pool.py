@@ -265,8 +265,9 @@ def test_database_options_max_pool_size_reaches_the_adapters():
 
 def test_other_database_options_are_warned_about():
     warnings: list[str] = []
-    config = load_config(environ={"PARSE_SERVER_DATABASE_OPTIONS": '{"maxPoolSize": 2, "maxTimeMS": 5}'},
+    config = load_config(environ={"PARSE_SERVER_DATABASE_OPTIONS": '{"maxPoolSize": 2, "forceServerObjectId": true}'},
                          warnings=warnings)
-    assert config.databaseOptions == {"maxPoolSize": 2, "maxTimeMS": 5}
-    assert warnings == ["option databaseOptions.maxTimeMS (env PARSE_SERVER_DATABASE_MAX_TIME_MS) is a Parse "
-                        "Server option this server does not implement; it has no effect"]
+    assert config.databaseOptions == {"maxPoolSize": 2, "forceServerObjectId": True}
+    assert warnings == ["option databaseOptions.forceServerObjectId (env PARSE_SERVER_DATABASE_FORCE_SERVER_OBJECT_ID) "
+                        "is a Parse Server option this server does not implement; it has no effect "
+                        "(databaseOptions: force server object id)"]

@@ -21,6 +21,7 @@ from ...cloud.requests import AfterFindRequest, FileRequest, FindRequest, Reques
 from ...cloud.runner import call_hook
 from ...cloud.validators import Validator, check_rate_limit, run_validator
 from ...storage.base import ClassSchema, FindOptions
+from ..permissions.protected import protected_fields_for
 from ..runtime.auth import Auth
 from .outcome_log import HookOutcome
 from ..runtime.call import CallInfo, bind_call, current_call, unbind_call, with_running
@@ -129,6 +130,21 @@ def _rest(server: "Server", schema: ClassSchema | None, doc: dict[str, Any] | No
     return decode_object(doc, schema["fields"] if schema else {}, server.file_url)
 
 
+async def _trigger_view(server: "Server", auth: Auth, class_name: str, doc: dict[str, Any] | None,
+                        written: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """A stored object as a trigger sees it: Parse Server reads the original with the requester's
+    auth, so their protected fields are missing unless protectedFieldsTriggerExempt (fields this
+    save writes, `written`, are shown whatever their protection)."""
+    if doc is None or server.config.protectedFieldsTriggerExempt or auth.bypasses_permissions:
+        return doc
+    hidden = protected_fields_for(await server.schema.clp(class_name), auth, class_name, doc,
+                                  server.config.protectedFieldsOwnerExempt)
+    if not hidden:
+        return doc
+    keep = set(written or ())
+    return {k: v for k, v in doc.items() if k not in hidden or k in keep}
+
+
 async def _find_one(server: "Server", class_name: str, schema: ClassSchema, where: dict[str, Any]) -> dict[str, Any]:
     found = await server.storage.find(class_name, schema, where, FindOptions(limit=1))
     if not found:
@@ -164,11 +180,12 @@ async def prepare_save(server: "Server", auth: Auth, class_name: str, schema: Cl
         return prepared
     call = current_call()
     original_rest = _rest(server, schema, original)
+    seen_rest = _rest(server, schema, await _trigger_view(server, auth, class_name, original))
     base = request_base(server, auth, call)
-    start = dict(original_rest) if original is not None else (
+    start = dict(seen_rest) if original is not None else (
         {"objectId": body["objectId"]} if isinstance(body.get("objectId"), str) else {})
     obj = CloudObject(class_name, start, changes=body, db=base["db"])
-    orig = CloudObject(class_name, original_rest, db=base["db"]) if original is not None else None
+    orig = CloudObject(class_name, seen_rest, db=base["db"]) if original is not None else None
     req = TriggerRequest(**base, trigger_name="beforeSave", object=obj, original=orig)
     result = await run_hook(server, before, "before_save", class_name, req)
     if result is not None and result is not SKIPPED and result is not obj:
@@ -206,16 +223,16 @@ def _echo_changes(sent: dict[str, Any], written: dict[str, Any], original: dict[
 
 async def finish_save(server: "Server", auth: Auth, class_name: str, schema: ClassSchema,
                       stored: dict[str, Any], prepared: PreparedSave, response: dict[str, Any]) -> dict[str, Any]:
-    """Add before_save's changes to the response, then run after_save (its errors are only logged)."""
-    for key, value in prepared.echo.items():
-        response.setdefault(key, value)
+    """Run after_save on the saved object (its errors are only logged); its answer may replace the response."""
     after = hook_for(server, "after_save", class_name)
     if after is None:
         return response
     base = request_base(server, auth, current_call())
-    obj = CloudObject(class_name, _rest(server, schema, stored), db=base["db"])
-    orig = CloudObject(class_name, _rest(server, schema, prepared.original), db=base["db"]) \
-        if prepared.original is not None else None
+    seen = await _trigger_view(server, auth, class_name, stored, prepared.body)
+    obj = CloudObject(class_name, _rest(server, schema, seen), db=base["db"])
+    original = await _trigger_view(server, auth, class_name, prepared.original)
+    orig = CloudObject(class_name, _rest(server, schema, original), db=base["db"]) \
+        if original is not None else None
     req = TriggerRequest(**base, trigger_name="afterSave", object=obj, original=orig)
     try:
         result = await run_hook(server, after, "after_save", class_name, req)
@@ -247,7 +264,8 @@ async def prepare_delete(server: "Server", auth: Auth, class_name: str, schema: 
     prepared = PreparedDelete(await _find_one(server, class_name, schema, where))
     if before is not None:
         base = request_base(server, auth, current_call())
-        obj = CloudObject(class_name, _rest(server, schema, prepared.original), db=base["db"])
+        seen = await _trigger_view(server, auth, class_name, prepared.original)
+        obj = CloudObject(class_name, _rest(server, schema, seen), db=base["db"])
         await run_hook(server, before, "before_delete", class_name,
                        TriggerRequest(**base, trigger_name="beforeDelete", object=obj))
     return prepared
@@ -260,7 +278,8 @@ async def finish_delete(server: "Server", auth: Auth, class_name: str, schema: C
     if after is None:
         return
     base = request_base(server, auth, current_call())
-    obj = CloudObject(class_name, _rest(server, schema, prepared.original), db=base["db"])
+    seen = await _trigger_view(server, auth, class_name, prepared.original)
+    obj = CloudObject(class_name, _rest(server, schema, seen), db=base["db"])
     await run_hook(server, after, "after_delete", class_name,
                    TriggerRequest(**base, trigger_name="afterDelete", object=obj))
 

@@ -12,6 +12,7 @@ from ...language.denylist import check_prohibited_keywords, compile_denylist
 from ...errors import ParseError
 from ..runtime.events import WriteEvent
 from ..permissions.acl import check_clp, enforce_role_security, pointer_permission_where
+from ..permissions.protected import protected_fields_for
 from ..schema.defs import REQUIRED_WRITE_FIELDS, field_name_is_valid
 from ..runtime.server import Server
 from ...language.transform import acl_to_perms, encode_value
@@ -238,9 +239,24 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
     response = {"objectId": object_id, "createdAt": stored["createdAt"], **_echo(data, stored), **defaulted}
     if server.events.wants(class_name):
         await server.events.emit(WriteEvent("create", class_name, stored, None, auth))
+    response = _save_response(server, auth, class_name, clp, stored, hooked, response)
     if hooked is not None:
         response = await triggers.finish_save(server, auth, class_name, schema, stored, hooked, response)
     return WriteResult(response=response, object_id=object_id, created=True, stored=stored)
+
+
+def _save_response(server: Server, auth: Auth, class_name: str, clp: dict[str, Any] | None,
+                   stored: dict[str, Any], hooked: triggers.PreparedSave | None,
+                   response: dict[str, Any]) -> dict[str, Any]:
+    """The save's answer with before_save's changes; protectedFieldsSaveResponseExempt false also
+    takes the requester's protected fields out of it, as a query's results."""
+    if hooked is not None:
+        for key, value in hooked.echo.items():
+            response.setdefault(key, value)
+    if server.config.protectedFieldsSaveResponseExempt:
+        return response
+    hidden = protected_fields_for(clp, auth, class_name, stored, server.config.protectedFieldsOwnerExempt)
+    return {k: v for k, v in response.items() if k not in hidden} if hidden else response
 
 
 def duplicate_error(class_name: str, error: DuplicateValueError) -> ParseError:
@@ -369,6 +385,7 @@ async def update(server: Server, auth: Auth, class_name: str, object_id: str,
     response = {"updatedAt": stored.get("updatedAt", now), **_echo(data, stored)}
     if original is not None:
         await server.events.emit(WriteEvent("update", class_name, stored, original, auth))
+    response = _save_response(server, auth, class_name, clp, stored, hooked, response)
     if hooked is not None:
         response = await triggers.finish_save(server, auth, class_name, schema, stored, hooked, response)
     return WriteResult(response=response, object_id=object_id, stored=stored)

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from pymongo import ReturnDocument
-from pymongo.errors import CollectionInvalid, ConfigurationError, DuplicateKeyError, OperationFailure
+from pymongo.errors import (CollectionInvalid, ConfigurationError, DuplicateKeyError, ExecutionTimeout,
+                            OperationFailure)
 
 from ...errors import ParseError
 from ..database_options import cursor_batch_size, index_wanted
@@ -24,6 +25,7 @@ from ..base import (
     DuplicateValueError,
     FieldType,
     FindOptions,
+    QueryTimeoutError,
     StorageAdapter,
     Update,
     Where,
@@ -87,6 +89,10 @@ class MongoAdapter(StorageAdapter):
 
     def _opts(self) -> dict[str, Any]:
         return self._sessions.opts()
+
+    def _time_limit(self) -> dict[str, Any]:
+        """databaseOptions.maxTimeMS as the keyword of count_documents and aggregate (Parse Server's three)."""
+        return {"maxTimeMS": int(self.max_time_ms)} if self.max_time_ms else {}
 
     @property
     def database(self) -> Any:
@@ -269,6 +275,8 @@ class MongoAdapter(StorageAdapter):
                 projection: dict[str, Any] | None = None) -> Any:
         cursor = self._collection(class_name).find(query.filter, projection, **self._opts())
         cursor = cursor.batch_size(self.batch_size)
+        if self.max_time_ms:
+            cursor = cursor.max_time_ms(int(self.max_time_ms))
         if sort:
             cursor = cursor.sort(sort)
         if options.skip:
@@ -287,6 +295,8 @@ class MongoAdapter(StorageAdapter):
         """Run a query; if MongoDB asks for a geo or text index, create it as Parse Server does and retry once."""
         try:
             return await run()
+        except ExecutionTimeout:
+            raise QueryTimeoutError(self.max_time_ms or 0) from None
         except OperationFailure as error:
             message = str(error)
             if query.near_fields and NO_GEO_INDEX.search(message):
@@ -314,7 +324,7 @@ class MongoAdapter(StorageAdapter):
             return int(await collection.estimated_document_count())
 
         async def run() -> int:
-            return int(await collection.count_documents(query.filter, **self._opts()))
+            return int(await collection.count_documents(query.filter, **self._time_limit(), **self._opts()))
 
         return await self._with_needed_indexes(class_name, schema, query, run)
 
@@ -355,7 +365,7 @@ class MongoAdapter(StorageAdapter):
         await self._unset_dropped_providers(class_name, query.filter, mongo_update, just_one=False)
         collection = self._collection(class_name)
         if not mongo_update.ops:
-            return int(await collection.count_documents(query.filter, **self._opts()))
+            return int(await collection.count_documents(query.filter, **self._time_limit(), **self._opts()))
         try:
             result = await collection.update_many(query.filter, mongo_update.ops, **self._opts())
         except DuplicateKeyError as error:
@@ -403,8 +413,11 @@ class MongoAdapter(StorageAdapter):
         """Run the pipeline in Parse Server's names; results in stored-form names (``_id`` kept as the group key)."""
         mongo_pipeline, pointer_group = to_mongo_pipeline(class_name, schema, pipeline)
         try:
-            cursor = await maybe_await(self._collection(class_name).aggregate(mongo_pipeline, **self._opts()))
+            cursor = await maybe_await(self._collection(class_name).aggregate(
+                mongo_pipeline, **self._time_limit(), **self._opts()))
             rows = await cursor.to_list(None)
+        except ExecutionTimeout:
+            raise QueryTimeoutError(self.max_time_ms or 0) from None
         except (OperationFailure, NotImplementedError) as error:
             raise ParseError(ParseError.INVALID_QUERY, str(error)) from None
         return [from_aggregate_result(schema, row, pointer_group) for row in rows]

@@ -390,7 +390,7 @@ class PostgresAdapter(StorageAdapter):
         if options.limit == 0:
             return []
         want_score = "$score" in (options.keys or [])
-        async with self._db.use() as conn:
+        async with self._db.read(self.max_time_ms) as conn:
             return await self._matching(conn, class_name, schema, where, options, want_score=want_score)
 
     async def explain(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> Any:
@@ -405,7 +405,7 @@ class PostgresAdapter(StorageAdapter):
 
     async def count(self, class_name: str, schema: ClassSchema, where: Where) -> int:
         """SELECT count(*) with the translated where."""
-        async with self._db.use() as conn:
+        async with self._db.read(self.max_time_ms) as conn:
             columns = await self._table_columns(conn, class_name)
             if columns is None:
                 return 0
@@ -549,7 +549,7 @@ class PostgresAdapter(StorageAdapter):
         where: Where = {}
         if isinstance(first, dict) and list(first) == ["$match"] and isinstance(first["$match"], dict):
             where, pipeline = first["$match"], pipeline[1:]
-        async with self._db.use() as conn:
+        async with self._db.read(self.max_time_ms) as conn:
             docs = await self._matching(conn, class_name, schema, where)
         return run_pipeline(docs, pipeline)
 

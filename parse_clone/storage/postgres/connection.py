@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 
 from ...errors import ParseError
+from ..base import QueryTimeoutError
 from .values import decode_json, encode_json
 
 DEFAULT_POOL_SIZE = 10
@@ -123,6 +124,24 @@ class Connections:
                     yield conn
             else:
                 yield conn
+
+    @asynccontextmanager
+    async def read(self, max_time_ms: float | None) -> AsyncIterator[asyncpg.Connection]:
+        """A connection for one read under databaseOptions.maxTimeMS: its statements run with
+        statement_timeout (SET LOCAL, in a transaction of their own), a cancelled one raises
+        QueryTimeoutError. Without a limit, `use()`."""
+        if not max_time_ms:
+            async with self.use() as conn:
+                yield conn
+            return
+        async with self.use(atomic=True) as conn:
+            await conn.execute(f"SET LOCAL statement_timeout = {max(1, int(max_time_ms))}")
+            try:
+                yield conn
+            except asyncpg.exceptions.QueryCanceledError:
+                raise QueryTimeoutError(max_time_ms) from None
+            if self._pinned.get() is not None:  # a savepoint: the setting would outlive this read
+                await conn.execute("SET LOCAL statement_timeout = DEFAULT")
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[None]:

@@ -19,8 +19,10 @@ import sqlite3
 import asyncio
 import contextvars
 import functools
+import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Iterator, TypeVar
 
 import orjson
 
@@ -42,6 +44,7 @@ from .aggregate import run_pipeline
 from .canonical import canonical
 from .pool import DEFAULT_POOL_SIZE, ReaderPool
 from .regex_sql import register_functions
+from .time_limit import time_limit
 from .names import (
     CONFIG_TABLE,
     INDEX_TABLE,
@@ -58,6 +61,7 @@ from .names import (
 from .sql_where import SqlFilter, find_operator, order_by, translate_where
 from .updates import apply_update, seed_from_where
 
+T = TypeVar("T")
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _PLAN_CACHE_SIZE = 1024
 _BOUNDED_ROWS = 1000  # an index-ordered find reading at most this many rows (skip + limit) stays on the loop
@@ -106,6 +110,8 @@ class SQLiteAdapter(StorageAdapter):
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"sqlite_tx_{id(self)}", default=False)
         self._tables: set[str] = set()  # class tables known to exist (exact spelling)
         self._plans: dict[str, bool] = {}  # SELECT text -> SQLite answers it from an index, without a sort
+        self.max_time_ms: float | None = None  # databaseOptions.maxTimeMS (time_limit.py)
+        self.clock: Callable[[], float] = time.monotonic  # what maxTimeMS is measured with
 
     # ----- lifecycle -----
     async def connect(self) -> None:
@@ -387,8 +393,13 @@ class SQLiteAdapter(StorageAdapter):
         """Matching documents, ordered, skipped and limited."""
         pool = self._reader(class_name, where)
         if pool is None or options.limit == 0 or self._bounded_find(class_name, schema, where, options):
-            return self._find(class_name, schema, where, options)
-        return await pool.run(lambda db: self._find(class_name, schema, where, options, db))
+            return self._limited(None, lambda: self._find(class_name, schema, where, options))
+        return await pool.run(lambda db: self._limited(db, lambda: self._find(class_name, schema, where, options, db)))
+
+    def _limited(self, db: sqlite3.Connection | None, job: Callable[[], T]) -> T:
+        """`job` (a read on `db`, None: the loop's connection) under databaseOptions.maxTimeMS."""
+        with time_limit(db or self._db, self.max_time_ms, self.clock):
+            return job()
 
     def _find(self, class_name: str, schema: ClassSchema | None, where: Where, options: FindOptions,
               db: sqlite3.Connection | None = None) -> list[Document]:
@@ -500,8 +511,8 @@ class SQLiteAdapter(StorageAdapter):
         """How many documents match."""
         pool = self._reader(class_name, where)
         if pool is None or self._index_count(class_name, schema, where):
-            return self._count(class_name, schema, where)
-        return await pool.run(lambda db: self._count(class_name, schema, where, db))
+            return self._limited(None, lambda: self._count(class_name, schema, where))
+        return await pool.run(lambda db: self._limited(db, lambda: self._count(class_name, schema, where, db)))
 
     def _index_count(self, class_name: str, schema: ClassSchema, where: Where) -> bool:
         """A count SQLite answers by searching an index (its cost is the matches' index entries, in C)."""
@@ -613,8 +624,8 @@ class SQLiteAdapter(StorageAdapter):
         """The pipeline in Python; a leading `$match` is pushed down like a find."""
         pool = self._reader(class_name)
         if pool is None:
-            return self._aggregate(class_name, schema, pipeline)
-        return await pool.run(lambda db: self._aggregate(class_name, schema, pipeline, db))
+            return self._limited(None, lambda: self._aggregate(class_name, schema, pipeline))
+        return await pool.run(lambda db: self._limited(db, lambda: self._aggregate(class_name, schema, pipeline, db)))
 
     def _aggregate(self, class_name: str, schema: ClassSchema, pipeline: list[dict[str, Any]],
                    db: sqlite3.Connection | None = None) -> list[Document]:
