@@ -67,6 +67,8 @@ from dataclasses import dataclass, field
 import re
 from typing import Any, Callable, TypedDict
 
+from .write_group import WriteGroup
+
 Document = dict[str, Any]
 Where = dict[str, Any]
 Update = dict[str, Any]
@@ -179,8 +181,13 @@ class StorageAdapter(ABC):
 
     # ----- objects -----
     @abstractmethod
-    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
-        """Insert one document; DuplicateValueError on a unique conflict."""
+    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document, *,
+                            may_wait: bool = False) -> None:
+        """Insert one document; DuplicateValueError on a unique conflict.
+
+        `may_wait`: nothing the caller does after this call is seen by others, so inside a
+        `write_group()` an adapter may hold the write back and make it with the group's next ones.
+        """
 
     @abstractmethod
     async def find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> list[Document]:
@@ -271,11 +278,12 @@ class StorageAdapter(ABC):
 
         raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "This database does not support transactions.")
 
-    def write_group(self) -> AbstractAsyncContextManager[None]:
-        """``async with adapter.write_group():`` a run of independent writes follows (a batch).
+    def write_group(self) -> AbstractAsyncContextManager[WriteGroup | None]:
+        """``async with adapter.write_group() as group:`` a run of independent writes follows (a batch).
 
         Not atomic: each write stands alone, as without it. Adapters may use it to share one
-        commit among the writes; the default does nothing.
+        commit among the writes, or yield a WriteGroup that admits the batch's steps (None: run
+        each to its end before the next); the default does nothing.
         """
         return contextlib.nullcontext()
 

@@ -198,3 +198,68 @@ async def test_hooks_that_query_inside_a_transactional_batch_see_its_writes(api,
         api.post("/batch", {"requests": requests, "transaction": True}, master=True), 10)
     assert status == 200
     assert seen == [0, 1, 2]
+
+
+async def _unique_code(api) -> None:
+    """Class Post with a unique index on `code`, holding code "taken"."""
+    await api.post("/classes/Post", {"code": "taken", "n": 0})
+    schema = await api.server.schema.get("Post")
+    await api.server.storage.ensure_unique("Post", schema, ["code"])
+
+
+DUPLICATE = {"error": {"code": 137, "error": "A duplicate value for a field with unique values was provided"}}
+
+
+async def test_batch_create_hitting_a_unique_index_fails_alone_amid_successes(api):
+    await _unique_code(api)
+    status, body = await batch(api, [create("/1/classes/Post", {"code": c, "n": i})
+                                     for i, c in enumerate(["a", "b", "taken", "c", "a"], 1)])
+    assert status == 200
+    assert [set(r) for r in body] == [{"success"}, {"success"}, {"error"}, {"success"}, {"error"}]
+    assert body[2] == DUPLICATE and body[4] == DUPLICATE
+    _, found = await api.get("/classes/Post", params={"order": "n", "keys": "code,n"})
+    assert [(r["code"], r["n"]) for r in found["results"]] == [("taken", 0), ("a", 1), ("b", 2), ("c", 4)]
+    ids = {r["objectId"] for r in found["results"]}
+    assert {body[i]["success"]["objectId"] for i in (0, 1, 3)} <= ids
+
+
+async def test_batch_creates_of_different_shapes_keep_their_order_and_fields(api):
+    status, body = await batch(api, [
+        create("/1/classes/Post", {"n": 1, "title": "x"}),
+        create("/1/classes/Post", {"n": 2}),
+        create("/1/classes/Other", {"n": 3}),
+        create("/1/classes/Post", {"n": 4, "title": None}),
+        create("/1/classes/Post", {"n": 5, "title": "y"}),
+    ])
+    assert status == 200 and all(set(r) == {"success"} for r in body)
+    _, found = await api.get("/classes/Post", params={"order": "n"})
+    assert [(r["n"], r.get("title")) for r in found["results"]] == [(1, "x"), (2, None), (4, None), (5, "y")]
+    assert await count(api, "Other") == 1
+
+
+async def test_batch_reads_see_the_creates_before_them(api):
+    await api.post("/classes/Post", {"n": 0})
+    status, body = await batch(api, [
+        create("/1/classes/Post", {"n": 1}),
+        create("/1/classes/Post", {"n": 2}),
+        {"method": "GET", "path": "/1/classes/Post", "body": {"count": 1, "limit": 0}},
+        create("/1/classes/Post", {"n": 3}),
+    ])
+    assert status == 200
+    assert body[2] == {"success": {"results": [], "count": 3}}
+    assert await count(api, "Post") == 4
+
+
+async def test_batch_update_of_an_object_created_earlier_in_it(api):
+    api.server.config.allowCustomObjectId = True
+    status, body = await batch(api, [
+        create("/1/classes/Post", {"objectId": "custom0001", "n": 1}),
+        {"method": "PUT", "path": "/1/classes/Post/custom0001", "body": {"n": {"__op": "Increment", "amount": 5}}},
+        create("/1/classes/Post", {"objectId": "custom0001", "n": 9}),
+    ])
+    assert status == 200
+    assert body[0]["success"]["objectId"] == "custom0001"
+    assert body[1]["success"]["n"] == 6
+    assert body[2] == DUPLICATE
+    _, found = await api.get("/classes/Post/custom0001")
+    assert found["n"] == 6

@@ -231,8 +231,12 @@ async def create(server: Server, auth: Auth, class_name: str, body: dict[str, An
         _assign_path(stored, key, v)
     stored.update({k: v for k, v in (internal or {}).items() if k != "objectId"})
     _lowercase_user_names(cfg, class_name, stored)
+    # Nothing below is seen by others when no hook, relation or listener follows the insert
+    # (and no caller continues, as signup does): a batch may then write it with its next creates.
+    may_wait = (hooked is None and not relations and internal is None and not class_name.startswith("_")
+                and not server.events.wants(class_name))
     try:
-        await server.storage.create_object(class_name, schema, stored)
+        await server.storage.create_object(class_name, schema, stored, may_wait=may_wait)
     except DuplicateValueError as e:
         raise duplicate_error(class_name, e) from None
     await _apply_relations(server, class_name, object_id, relations)

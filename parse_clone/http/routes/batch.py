@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 from ...errors import ParseError, Unauthorized
 from ...core.request_complexity import check_batch_size
 from ...core.runtime.server import Server
+from ...storage.write_group import SEQUENTIAL, WriteGroup
 from ..rate_limit import RateLimited, rate_limits_of
 from ..request import ParseRequest
 from ..sanitize import client_message
@@ -52,8 +53,8 @@ async def handle(server: Server, req: ParseRequest) -> Reply:
     await _count_sub_requests(server, req, requests, prefixes)
     if body.get("transaction") is True:
         return await _run_transaction(server, req, requests, prefixes)
-    async with server.storage.write_group():
-        results = await _run_all(server, req, requests, prefixes)
+    async with server.storage.write_group() as group:
+        results = await _run_grouped(server, req, requests, prefixes, group or SEQUENTIAL)
     return Reply(results)
 
 
@@ -92,33 +93,44 @@ async def _run_transaction(server: Server, req: ParseRequest, requests: list[Any
 
 async def _run_all(server: Server, req: ParseRequest, requests: list[Any], prefixes: list[str],
                    stop_on_error: bool = False) -> list[dict[str, Any]]:
-    pipeline = server.extras["pipeline"]
-    sanitize = server.config.enableSanitizedErrorResponse
+    """Each sub-request to its end before the next (a transaction stops at the first failure)."""
     results: list[dict[str, Any]] = []
     for sub in requests:
-        method = str(sub.get("method", "")).upper()
-        path = routable_path(sub.get("path"), prefixes)
-        path, _, qs = path.partition("?")
-        sub_body = sub.get("body") if sub.get("body") is not None else {}
-        sub_req = ParseRequest(method, path, sub_body, {}, req.info, req.headers, auth=req.auth,
-                               mount_prefix=req.mount_prefix)
-        try:
-            if path.rstrip("/") == "/batch":
-                raise ParseError(ParseError.INVALID_JSON, "nested batch requests are not allowed")
-            reply = await pipeline.dispatch(sub_req, authenticate=False)
-            if reply.status >= 400 and isinstance(reply.body, dict) and "error" in reply.body:
-                results.append({"error": {"code": reply.body.get("code", ParseError.INVALID_JSON),
-                                          "error": client_message(reply.body["error"], sanitize)}})
-            else:
-                results.append({"success": reply.body if reply.body is not None else {}})
-        except ParseError as e:
-            results.append({"error": {"code": e.code, "error": client_message(e.message, sanitize)}})
-        except Unauthorized as e:
-            results.append({"error": {"code": ParseError.OPERATION_FORBIDDEN,
-                                      "error": client_message(e.message, sanitize)}})
+        results.append(await _run_one(server, req, sub, prefixes))
         if stop_on_error and "error" in results[-1]:
             break
     return results
+
+
+async def _run_grouped(server: Server, req: ParseRequest, requests: list[Any], prefixes: list[str],
+                       group: WriteGroup) -> list[dict[str, Any]]:
+    """The sub-requests admitted in order by the storage's write group; results in request order."""
+    steps = [await group.admit(_run_one(server, req, sub, prefixes)) for sub in requests]
+    await group.finish()
+    return [await step for step in steps]
+
+
+async def _run_one(server: Server, req: ParseRequest, sub: dict[str, Any], prefixes: list[str]) -> dict[str, Any]:
+    """One sub-request's {"success": ...} or {"error": {code, error}}."""
+    sanitize = server.config.enableSanitizedErrorResponse
+    method = str(sub.get("method", "")).upper()
+    path = routable_path(sub.get("path"), prefixes)
+    path, _, qs = path.partition("?")
+    sub_body = sub.get("body") if sub.get("body") is not None else {}
+    sub_req = ParseRequest(method, path, sub_body, {}, req.info, req.headers, auth=req.auth,
+                           mount_prefix=req.mount_prefix)
+    try:
+        if path.rstrip("/") == "/batch":
+            raise ParseError(ParseError.INVALID_JSON, "nested batch requests are not allowed")
+        reply = await server.extras["pipeline"].dispatch(sub_req, authenticate=False)
+        if reply.status >= 400 and isinstance(reply.body, dict) and "error" in reply.body:
+            return {"error": {"code": reply.body.get("code", ParseError.INVALID_JSON),
+                              "error": client_message(reply.body["error"], sanitize)}}
+        return {"success": reply.body if reply.body is not None else {}}
+    except ParseError as e:
+        return {"error": {"code": e.code, "error": client_message(e.message, sanitize)}}
+    except Unauthorized as e:
+        return {"error": {"code": ParseError.OPERATION_FORBIDDEN, "error": client_message(e.message, sanitize)}}
 
 
 def register(router: Router) -> None:

@@ -243,7 +243,8 @@ class MongoAdapter(StorageAdapter):
                 await self._db.drop_collection(name)
 
     # ----- objects -----
-    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
+    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document, *,
+                            may_wait: bool = False) -> None:
         """Insert one document in Parse Server's layout."""
         mongo_doc = to_mongo_document(class_name, schema, doc)
         try:

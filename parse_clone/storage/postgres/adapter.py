@@ -9,6 +9,7 @@ columns back in the same transaction.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Callable
@@ -36,6 +37,7 @@ from ..sqlite.updates import apply_update, seed_from_where
 from . import indexes as idx
 from . import statements as st
 from .connection import Connections
+from .insert_group import InsertGroup, ParkedInsert
 from .names import (
     CONFIG_CLASS,
     SCHEMA_TABLE,
@@ -113,9 +115,10 @@ class PostgresAdapter(StorageAdapter):
         """``async with adapter.transaction():`` one PostgreSQL transaction for the enclosed calls."""
         return _ForgetOnRollback(self, self._db.transaction())
 
-    def write_group(self) -> AbstractAsyncContextManager[None]:
-        """A run of independent writes (a /batch) on one pinned connection; each commits on its own."""
-        return self._db.session()
+    def write_group(self) -> AbstractAsyncContextManager[InsertGroup | None]:
+        """A run of independent writes (a /batch) on one pinned connection; each commits on its own,
+        and creates that may wait are written together (insert_group.py)."""
+        return self._db.session(self._insert_rows, self._insert_parked)
 
     def _forget(self) -> None:
         self._columns.clear()
@@ -289,28 +292,54 @@ class PostgresAdapter(StorageAdapter):
         self._forget()
 
     # ----- objects -----
-    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
-        """INSERT one row; DuplicateValueError on a unique violation."""
+    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document, *,
+                            may_wait: bool = False) -> None:
+        """INSERT one row; DuplicateValueError on a unique violation. `may_wait`: inside a batch's
+        write group, the row may be written together with the batch's next creates."""
         fields = self._fields(class_name, schema)
         doc = {**doc, "objectId": doc.get("objectId") or new_object_id()}
+        parked = self._park(class_name, schema, fields, doc) if may_wait else None
+        if parked is not None:
+            await parked
+            return
         async with self._db.use() as conn:
             columns = await self._ensure_table(conn, class_name, schema)
             columns = await self._ensure_columns(conn, class_name, columns, fields, doc)
             await self._insert(conn, class_name, columns, fields, doc)
 
+    def _park(self, class_name: str, schema: ClassSchema, fields: dict[str, Any],
+              doc: Document) -> asyncio.Future[None] | None:
+        """Queue the row in the open write group; None when there is none, or the table or a
+        column it needs does not exist yet (made first, by the direct path)."""
+        group = self._db.open_group()
+        columns = self._columns.get(class_name)
+        if group is None or columns is None:
+            return None
+        if any(n not in columns and pg_type_for(n, fields.get(n)) is not None for n in doc):
+            return None
+        if any(join_table(class_name, f) not in self._joins for f in relation_fields(schema)):
+            return None
+        names, values = _row(columns, fields, doc)
+        item = ParkedInsert(class_name, columns, fields, doc, names, values)
+        return item.future if group.park(item) else None
+
     async def _insert(self, conn: asyncpg.Connection, class_name: str, columns: dict[str, str],
                       fields: dict[str, Any], doc: Document) -> None:
-        names = [n for n, v in doc.items() if n in columns and (v is not None or columns[n] == "jsonb")]
-        values = [to_column(columns[n], fields.get(n), doc[n]) for n in names]
-        # Each placeholder cast to its column's type: a table dropped and made again with other types
-        # then gets a new statement text, so no prepared statement of the old shape (whose parameter
-        # types asyncpg would encode with) is reused.
-        marks = ", ".join(f"${i + 1}::{columns[n]}" for i, n in enumerate(names))
-        sql = f"INSERT INTO {quote_ident(class_name)} ({', '.join(map(quote_ident, names))}) VALUES ({marks})"
+        names, values = _row(columns, fields, doc)
         try:
-            await conn.execute(sql, *values)
+            await conn.execute(_insert_sql(class_name, columns, names, 1), *values)
         except asyncpg.UniqueViolationError as error:
             raise st.duplicate(error) from None
+
+    async def _insert_parked(self, conn: asyncpg.Connection, item: ParkedInsert) -> None:
+        await self._insert(conn, item.class_name, item.columns, item.fields, item.doc)
+
+    @staticmethod
+    async def _insert_rows(conn: asyncpg.Connection, run: list[ParkedInsert]) -> None:
+        """One INSERT of several parked rows (same table, same columns)."""
+        first = run[0]
+        sql = _insert_sql(first.class_name, first.columns, first.names, len(run))
+        await conn.execute(sql, *[v for item in run for v in item.values])
 
     def _select(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                 options: FindOptions | None = None, lock: bool = False,
@@ -698,6 +727,22 @@ def _names_one_object(where: Where) -> bool:
     branches = where.get("$and")
     return isinstance(branches, list) and any(
         isinstance(b, dict) and isinstance(b.get("objectId"), str) for b in branches)
+
+
+def _row(columns: dict[str, str], fields: dict[str, Any], doc: Document) -> tuple[tuple[str, ...], list[Any]]:
+    """The columns an INSERT of `doc` names (null only into jsonb) and their values."""
+    names = tuple(n for n, v in doc.items() if n in columns and (v is not None or columns[n] == "jsonb"))
+    return names, [to_column(columns[n], fields.get(n), doc[n]) for n in names]
+
+
+def _insert_sql(class_name: str, columns: dict[str, str], names: tuple[str, ...], rows: int) -> str:
+    """INSERT of `rows` rows. Each placeholder is cast to its column's type: a table dropped and made
+    again with other types then gets a new statement text, so no prepared statement of the old
+    shape (whose parameter types asyncpg would encode with) is reused."""
+    width = len(names)
+    tuples = ", ".join("(" + ", ".join(f"${r * width + i + 1}::{columns[n]}" for i, n in enumerate(names)) + ")"
+                       for r in range(rows))
+    return f"INSERT INTO {quote_ident(class_name)} ({', '.join(map(quote_ident, names))}) VALUES {tuples}"
 
 
 class _ForgetOnRollback:

@@ -13,6 +13,7 @@ import asyncpg
 
 from ...errors import ParseError
 from ..base import QueryTimeoutError
+from .insert_group import InsertGroup, RowsWriter, RowWriter
 from .values import decode_json, encode_json
 
 DEFAULT_POOL_SIZE = 10
@@ -52,6 +53,12 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 class _Pinned:
     conn: asyncpg.Connection
     lock: asyncio.Lock
+    group: InsertGroup | None = None
+
+    async def flush(self) -> None:
+        """Write a session's parked inserts before another statement (the caller holds the lock)."""
+        if self.group is not None and self.group.has_pending:
+            await self.group.flush(self.conn)
 
 
 class Connections:
@@ -112,6 +119,7 @@ class Connections:
         pinned = self._pinned.get()
         if pinned is not None:
             async with pinned.lock:
+                await pinned.flush()
                 if pinned.conn.is_in_transaction() or atomic:
                     async with pinned.conn.transaction():
                         yield pinned.conn
@@ -124,6 +132,13 @@ class Connections:
                     yield conn
             else:
                 yield conn
+
+    def open_group(self) -> InsertGroup | None:
+        """The session's insert group while it still takes parked inserts (None outside a session)."""
+        pinned = self._pinned.get()
+        if pinned is None or pinned.group is None or pinned.conn.is_in_transaction():
+            return None
+        return pinned.group
 
     @asynccontextmanager
     async def read(self, max_time_ms: float | None) -> AsyncIterator[asyncpg.Connection]:
@@ -144,19 +159,25 @@ class Connections:
                 await conn.execute("SET LOCAL statement_timeout = DEFAULT")
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[None]:
+    async def session(self, write_rows: RowsWriter, write_row: RowWriter) -> AsyncIterator[InsertGroup | None]:
         """Pin one pooled connection, outside any transaction, for a run of independent calls (a
         /batch): each statement still commits on its own, but the run takes one connection from
-        the pool instead of one per call. Inside transaction() or another session(), nothing changes."""
+        the pool instead of one per call, and creates may be written together (insert_group.py).
+        Inside transaction() or another session(), nothing changes (and no group is yielded)."""
         if self._pinned.get() is not None:
-            yield
+            yield None
             return
         async with self._acquire() as conn:
-            token = self._pinned.set(_Pinned(conn, asyncio.Lock()))
+            lock = asyncio.Lock()
+            group = InsertGroup(conn, lock, write_rows, write_row)
+            token = self._pinned.set(_Pinned(conn, lock, group))
             try:
-                yield
+                yield group
             finally:
-                self._pinned.reset(token)
+                try:
+                    await group.close()
+                finally:
+                    self._pinned.reset(token)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -164,6 +185,7 @@ class Connections:
         pinned = self._pinned.get()
         if pinned is not None:
             async with pinned.lock:
+                await pinned.flush()
                 sp = pinned.conn.transaction()
                 await sp.start()
             try:

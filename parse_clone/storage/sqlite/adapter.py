@@ -335,7 +335,8 @@ class SQLiteAdapter(StorageAdapter):
         self._plans.clear()
 
     # ----- objects -----
-    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document) -> None:
+    async def create_object(self, class_name: str, schema: ClassSchema, doc: Document, *,
+                            may_wait: bool = False) -> None:
         """Insert one document (a single statement: atomic without an explicit transaction)."""
         sql = (f"INSERT INTO {quote_ident(class_name)} (objectId, createdAt, updatedAt, doc, rperm, wperm) "
                "VALUES (?, ?, ?, ?, ?, ?)")
