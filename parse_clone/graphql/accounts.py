@@ -17,7 +17,7 @@ from ..core.query.options import QueryOptions
 from ..core.runtime.auth import Auth
 from ..errors import ParseError
 from .inputs import to_parse_fields
-from .selection import children, include_paths
+from .selection import children, projection
 
 if TYPE_CHECKING:
     from .context import GraphQLContext
@@ -34,8 +34,9 @@ async def viewer_for(ctx: "GraphQLContext", info: GraphQLResolveInfo, token: str
     viewer_nodes = nodes if nodes is not None else info.field_nodes
     user_nodes = children(viewer_nodes, info).get("user", [])
     model = ctx.models["_User"]
-    include = include_paths(user_nodes, info, model, ctx.models)
-    found = await query.get(ctx.server, user_auth, "_User", user_auth.user_id, QueryOptions(include=include))
+    selected = projection(user_nodes, info, model, ctx.models)
+    found = await query.get(ctx.server, user_auth, "_User", user_auth.user_id,
+                            QueryOptions(keys=selected.keys, include=selected.include))
     found.pop("sessionToken", None)
     return {"sessionToken": token, "user": found}
 

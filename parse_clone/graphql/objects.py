@@ -16,7 +16,7 @@ from ..core.query.options import QueryOptions
 from ..errors import ParseError
 from .inputs import to_parse_fields
 from .relay import cursor_to_offset, from_global_id, object_id_of, offset_to_cursor, to_global_id
-from .selection import children, include_paths, node_selection
+from .selection import Projection, children, node_selection, projection
 from .where import to_parse_where
 
 if TYPE_CHECKING:
@@ -27,9 +27,10 @@ Resolver = Callable[..., Any]
 
 
 async def get_object(ctx: "GraphQLContext", model: "ClassModel", object_id: str,
-                     include: list[str]) -> dict[str, Any]:
-    """One object as REST's GET /classes/C/id returns it (101 when missing or unreadable)."""
-    found = await query.get(ctx.server, ctx.auth, model.class_name, object_id, QueryOptions(include=include))
+                     selected: Projection) -> dict[str, Any]:
+    """One object as REST's GET /classes/C/id?keys=..&include=.. returns it (101 when missing or unreadable)."""
+    opts = QueryOptions(keys=selected.keys, include=selected.include)
+    found = await query.get(ctx.server, ctx.auth, model.class_name, object_id, opts)
     if model.class_name == "_User":
         found.pop("sessionToken", None)
     return found
@@ -99,7 +100,8 @@ async def find_connection(ctx: "GraphQLContext", model: "ClassModel", info: Grap
             opts.limit = cfg.maxLimit
         opts.skip = skip or 0
         opts.order = [o for o in (args.get("order") or []) if o]
-        opts.include = include_paths(nodes, info, model, ctx.models)
+        selected = projection(nodes, info, model, ctx.models)
+        opts.keys, opts.include = selected.keys, selected.include
     results: list[dict[str, Any]] = []
     if opts.count or opts.limit:
         response = await query.find(server, auth, model.class_name, opts)
@@ -127,8 +129,8 @@ def get_resolver(model: "ClassModel") -> Resolver:
     """`<class>(id)`."""
     async def resolve(_root: Any, info: GraphQLResolveInfo, id: str, options: Any = None) -> Any:
         ctx: GraphQLContext = info.context
-        include = include_paths(info.field_nodes, info, model, ctx.models)
-        return await get_object(ctx, model, object_id_of(id, model.class_name), include)
+        selected = projection(info.field_nodes, info, model, ctx.models)
+        return await get_object(ctx, model, object_id_of(id, model.class_name), selected)
     return resolve
 
 
@@ -166,8 +168,7 @@ async def _read_back(ctx: "GraphQLContext", info: GraphQLResolveInfo, model: "Cl
     selected = set(children(nodes, info))
     if selected <= cheap:
         return written
-    include = include_paths(nodes, info, model, ctx.models)
-    return await get_object(ctx, model, object_id, include)
+    return await get_object(ctx, model, object_id, projection(nodes, info, model, ctx.models))
 
 
 def write_resolver(model: "ClassModel", creating: bool) -> Resolver:
@@ -199,7 +200,7 @@ def delete_resolver(model: "ClassModel") -> Resolver:
         if selected <= {"id", "objectId", "__typename"}:
             obj: dict[str, Any] = {"objectId": object_id}
         else:
-            obj = await get_object(ctx, model, object_id, include_paths(
+            obj = await get_object(ctx, model, object_id, projection(
                 _payload_object(info, model), info, model, ctx.models))
         await rest.delete(ctx.server, ctx.auth, model.class_name, object_id)
         return {model.get_query: obj, "clientMutationId": input.get("clientMutationId")}
@@ -214,7 +215,7 @@ async def resolve_node(_root: Any, info: GraphQLResolveInfo, id: str) -> Any:
     if model is None:
         raise ParseError(ParseError.INVALID_CLASS_NAME if class_name else ParseError.OBJECT_NOT_FOUND,
                          f"Class {class_name} does not exist." if class_name else "Object not found.")
-    found = await get_object(ctx, model, object_id, include_paths(info.field_nodes, info, model, ctx.models))
+    found = await get_object(ctx, model, object_id, projection(info.field_nodes, info, model, ctx.models))
     return {**found, "className": class_name}
 
 

@@ -1,8 +1,10 @@
-"""What a query selects below a field: the paths to `include` for pointers, and whether counts or
-edges are asked for, read from the selection set (fragments and inline fragments followed)."""
+"""What a query selects below a field: the `keys` and the `include` paths a read passes to the query
+pipeline (as Parse Server derives them from the selection set), and whether counts or edges are asked
+for; fragments and inline fragments are followed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from graphql import FieldNode, FragmentSpreadNode, GraphQLResolveInfo, InlineFragmentNode
@@ -33,24 +35,48 @@ def children(nodes: Iterable[FieldNode], info: GraphQLResolveInfo) -> dict[str, 
     return found
 
 
-def include_paths(nodes: Iterable[FieldNode], info: GraphQLResolveInfo, model: "ClassModel",
-                  models: dict[str, "ClassModel"], prefix: str = "", depth: int = 0) -> list[str]:
-    """The pointer paths below an object selection that need their targets fetched (REST `include`)."""
-    paths: list[str] = []
-    if depth > 10:
-        return paths
+_POINTER_ONLY = frozenset(("objectId", "id", "__typename"))  # what a pointer answers without its target
+_MAX_DEPTH = 10
+
+
+@dataclass
+class Projection:
+    """The `keys` (None: whole objects) and `include` paths of one object selection."""
+
+    keys: list[str] | None = None
+    include: list[str] = field(default_factory=list)
+
+
+def projection(nodes: Iterable[FieldNode], info: GraphQLResolveInfo, model: "ClassModel",
+               models: dict[str, "ClassModel"]) -> Projection:
+    """What to fetch for an object selection: the selected fields as keys (`id` -> objectId, dotted below
+    an included pointer), and the pointers whose sub-selection asks for more than id/objectId as includes.
+    As Parse Server, a selection that names authData anywhere, or nothing but __typename, fetches whole
+    objects (authData is stored apart from the other fields)."""
+    keys: list[str] = []
+    include: list[str] = []
+    _project(list(nodes), info, model, models, "", 0, keys, include)
+    if not keys or any("authData" in k for k in keys):
+        return Projection(None, include)
+    return Projection(list(dict.fromkeys(keys)), include)
+
+
+def _project(nodes: list[FieldNode], info: GraphQLResolveInfo, model: "ClassModel",
+             models: dict[str, "ClassModel"], prefix: str, depth: int, keys: list[str], include: list[str]) -> None:
     for name, sub in children(nodes, info).items():
-        if model.field_type(name) != "Pointer":
+        if name == "__typename":
             continue
-        below = children(sub, info)
-        if not set(below) - {"objectId", "id", "__typename"}:
-            continue  # the pointer itself answers objectId and id
-        path = prefix + name
-        paths.append(path)
-        target = models.get(model.target(name) or "")
-        if target is not None:
-            paths += include_paths(sub, info, target, models, path + ".", depth + 1)
-    return paths
+        if depth <= _MAX_DEPTH and model.field_type(name) == "Pointer" and set(children(sub, info)) - _POINTER_ONLY:
+            path = prefix + name
+            include.append(path)
+            target = models.get(model.target(name) or "")
+            before = len(keys)
+            if target is not None:
+                _project(sub, info, target, models, path + ".", depth + 1, keys, include)
+            if len(keys) == before:
+                keys.append(path)
+            continue
+        keys.append(prefix + ("objectId" if name == "id" else name))
 
 
 def node_selection(info: GraphQLResolveInfo) -> tuple[list[FieldNode], dict[str, list[FieldNode]]]:
