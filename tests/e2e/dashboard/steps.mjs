@@ -1,5 +1,7 @@
 // The dashboard pages an admin uses, one step each; each checks its effect through the REST API.
 // Steps share `ctx.state` (the class created first is used by the later ones) and run in this order.
+import { createClassInBrowser } from './data_browser.mjs';
+import { dataSteps } from './data_steps.mjs';
 
 /** The sidebar and the data browser render the schema the server reports. */
 async function dataBrowser(ctx, assert) {
@@ -22,12 +24,7 @@ async function createClass(ctx, assert) {
   const { page } = ctx;
   const className = `Dash${ctx.stamp}`;
   ctx.state.className = className;
-  await page.goto(ctx.url('browser'));
-  await page.getByText('Create a class').click();
-  await page.getByPlaceholder('Give it a good name...').fill(className);
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
-  await page.getByText(`${className}`, { exact: true }).first().waitFor();
-  await page.getByText('No data to display').waitFor();
+  await createClassInBrowser(ctx, className);
   await ctx.shot('class-created');
   const { status, body } = await ctx.rest('GET', `/schemas/${className}`);
   assert.equal(status, 200);
@@ -123,4 +120,4 @@ async function webhooks(ctx, assert) {
   assert.deepEqual(body, { functionName: name, url: 'https://hooks.example.test/run' });
 }
 
-export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole, webhooks };
+export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole, webhooks, ...dataSteps };
