@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ParseError(Exception):
     """A Parse protocol error: `code` and `message` reach the client as {"code", "error"}."""
@@ -86,3 +88,20 @@ class Unauthorized(Exception):
     def __init__(self, message: str = "unauthorized") -> None:
         super().__init__(message)
         self.message = message
+
+
+def js_string(value: Any) -> str:
+    """How JavaScript prints a value in a template string, for error messages worded as Parse Server's."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):  # Array.prototype.join: null and undefined print as ""
+        return ",".join("" if v is None else js_string(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import ParseError
+from ..errors import ParseError, js_string
 from .transform import encode_geopoint, encode_value
 from .values import normalize_iso, to_iso
 
@@ -71,6 +71,9 @@ def normalize_where(where: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
             typed = {k: v for k, v in value.items() if not str(k).startswith("$")}
             ops = {k: v for k, v in value.items() if str(k).startswith("$")}
             out[key] = _normalize_constraint(key, {"$eq": typed, **ops}, fields)
+        elif isinstance(value, list) and "." not in key:
+            # Parse Server cannot compare a whole array (its MongoDB transform rejects it; PostgreSQL says 119)
+            raise ParseError(ParseError.INVALID_JSON, f"You cannot use {js_string(value)} as a query parameter.")
         else:
             out[key] = _atom(key, value, fields)
     return out
@@ -122,9 +125,8 @@ def _normalize_constraint(key: str, c: dict[str, Any], fields: dict[str, Any]) -
                 raise ParseError(ParseError.INVALID_JSON, f"bad {op} value")
             regexes = [isinstance(v, dict) and "$regex" in v for v in arg]
             if any(regexes) and not all(regexes):
-                # Parse prints the array as JavaScript does: objects as "[object Object]".
-                raise ParseError(ParseError.INVALID_JSON, "All $all values must be of regex type or none: "
-                                 + ",".join("[object Object]" if isinstance(v, dict) else str(v) for v in arg))
+                raise ParseError(ParseError.INVALID_JSON,
+                                 f"All $all values must be of regex type or none: {js_string(arg)}")
             out[op] = arg if any(regexes) else [_atom(key, v, fields) for v in arg]
         elif op == "$containedBy":
             if not isinstance(arg, list):

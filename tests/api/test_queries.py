@@ -131,9 +131,22 @@ async def test_scalar_equality_on_array_field_means_contains(api):
     assert await names(api, "Tagged", {"tags": "b"}) == ["ab"]
 
 
-async def test_array_equality_is_exact(api):
-    await seed(api, "Tagged", {"name": "ab", "tags": ["a", "b"]}, {"name": "ba", "tags": ["b", "a"]})
-    assert await names(api, "Tagged", {"tags": ["a", "b"]}) == ["ab"]
+@pytest.mark.parametrize("value, printed", [
+    (["a", "b"], "a,b"),
+    ([1, None, True], "1,,true"),
+    ([pointer("_User", "u3")], "[object Object]"),
+])
+async def test_whole_array_equality_is_107_as_parse(api, value, printed):
+    # Parse Server cannot compare a whole array (MongoDB transform: 107; PostgreSQL: 119): never a silent match
+    await seed(api, "Tagged", {"name": "ab", "tags": ["a", "b"]})
+    status, body = await api.get("/classes/Tagged", params={"where": {"tags": value}})
+    assert (status, body) == (400, {"code": 107, "error": f"You cannot use {printed} as a query parameter."})
+
+
+async def test_array_inside_in_and_dotted_keys_still_compare(api):
+    await seed(api, "Tagged", {"name": "ab", "tags": ["a", "b"], "meta": {"path": ["x", "y"]}})
+    assert await names(api, "Tagged", {"meta.path": ["x", "y"]}) == ["ab"]
+    assert await names(api, "Tagged", {"tags": {"$in": [["a", "b"]]}}) == ["ab"]
 
 
 async def test_all_requires_every_value(api):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...errors import ParseError
+from ...errors import ParseError, js_string
 from .defs import DEFAULT_FIELDS
 
 CLP_OPERATIONS = ("find", "count", "get", "create", "update", "delete", "addField")
@@ -34,23 +34,6 @@ def complete_clp(clp: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-def _js_str(value: Any) -> str:
-    """How JavaScript would print a value inside a template string (for Parse's error wording)."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return ",".join(_js_str(v) for v in value)
-    if isinstance(value, dict):
-        return "[object Object]"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def validate_clp(perms: Any, fields: dict[str, Any], custom_ids: bool = False) -> None:
     """Raise 107 with Parse's wording for an invalid CLP document."""
     if perms is None:
@@ -64,14 +47,14 @@ def validate_clp(perms: Any, fields: dict[str, Any], custom_ids: bool = False) -
         if op_key in ("readUserFields", "writeUserFields"):
             if not isinstance(operation, list):
                 raise ParseError(ParseError.INVALID_JSON,
-                                 f"'{_js_str(operation)}' is not a valid value for class level permissions "
+                                 f"'{js_string(operation)}' is not a valid value for class level permissions "
                                  f"{op_key} - must be an array")
             for field_name in operation:
                 _validate_pointer_field(field_name, fields, op_key)
             continue
         if not isinstance(operation, dict):
             raise ParseError(ParseError.INVALID_JSON,
-                             f"'{_js_str(operation)}' is not a valid value for class level permissions "
+                             f"'{js_string(operation)}' is not a valid value for class level permissions "
                              f"{op_key} - must be an object")
         if op_key == "protectedFields":
             _validate_protected_fields(operation, fields, user_id_re)
@@ -81,14 +64,14 @@ def validate_clp(perms: Any, fields: dict[str, Any], custom_ids: bool = False) -
             if entity == "pointerFields":
                 if not isinstance(permit, list):
                     raise ParseError(ParseError.INVALID_JSON,
-                                     f"'{_js_str(permit)}' is not a valid value for {op_key}[{entity}] - expected an array.")
+                                     f"'{js_string(permit)}' is not a valid value for {op_key}[{entity}] - expected an array.")
                 for field_name in permit:
                     _validate_pointer_field(field_name, fields, "[object Object]")
                 continue
             if permit is not True:
                 raise ParseError(ParseError.INVALID_JSON,
-                                 f"'{_js_str(permit)}' is not a valid value for class level permissions "
-                                 f"{op_key}:{entity}:{_js_str(permit)}")
+                                 f"'{js_string(permit)}' is not a valid value for class level permissions "
+                                 f"{op_key}:{entity}:{js_string(permit)}")
 
 
 def _validate_entity(entity: str, patterns: tuple[re.Pattern, ...], user_id_re: re.Pattern) -> None:
@@ -102,7 +85,7 @@ def _validate_protected_fields(operation: dict[str, Any], fields: dict[str, Any]
         _validate_entity(entity, _PROTECTED_ENTITY_RES, user_id_re)
         if not isinstance(protected, list):
             raise ParseError(ParseError.INVALID_JSON,
-                             f"'{_js_str(protected)}' is not a valid value for protectedFields[{entity}] - expected an array.")
+                             f"'{js_string(protected)}' is not a valid value for protectedFields[{entity}] - expected an array.")
         for field_name in protected:
             if field_name in DEFAULT_FIELDS:
                 raise ParseError(ParseError.INVALID_JSON, f"Default field '{field_name}' can not be protected")
@@ -116,4 +99,4 @@ def _validate_pointer_field(field_name: Any, fields: dict[str, Any], operation: 
     if f and ((f.get("type") == "Pointer" and f.get("targetClass") == "_User") or f.get("type") == "Array"):
         return
     raise ParseError(ParseError.INVALID_JSON,
-                     f"'{_js_str(field_name)}' is not a valid column for class level pointer permissions {operation}")
+                     f"'{js_string(field_name)}' is not a valid column for class level pointer permissions {operation}")
