@@ -50,7 +50,7 @@ from .names import (
 )
 from .schema_hooks import SchemaHooks
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
-from .updates import set_clauses
+from .updates import Shape, set_clauses, set_values, update_shape
 from .values import from_column, row_to_doc, to_column
 from .where import Params, Translation, non_null_keys, order_by, translate
 
@@ -78,6 +78,9 @@ class PostgresAdapter(StorageAdapter):
         self._joins: set[str] = set()
         # get-by-id SELECTs by (class, where shape, lock, skip, limit): (columns, fields, sql, params, translation)
         self._id_selects: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # UPDATE ... RETURNING by id, by (class, where shape, update shape): (columns, fields, sql, where params)
+        self._id_updates: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._inserts: dict[tuple[Any, ...], tuple[dict[str, str], str]] = {}  # (class, names, rows) -> (columns, sql)
         self._unaccent: str | None = None  # schema-qualified unaccent(), for diacritic-insensitive $text
 
     # ----- lifecycle -----
@@ -124,6 +127,8 @@ class PostgresAdapter(StorageAdapter):
         self._columns.clear()
         self._joins.clear()
         self._id_selects.clear()
+        self._id_updates.clear()
+        self._inserts.clear()
 
     # ----- tables and columns -----
     async def _table_columns(self, conn: asyncpg.Connection, class_name: str) -> dict[str, str] | None:
@@ -327,19 +332,28 @@ class PostgresAdapter(StorageAdapter):
                       fields: dict[str, Any], doc: Document) -> None:
         names, values = _row(columns, fields, doc)
         try:
-            await conn.execute(_insert_sql(class_name, columns, names, 1), *values)
+            await conn.execute(self._insert_statement(class_name, columns, names, 1), *values)
         except asyncpg.UniqueViolationError as error:
             raise st.duplicate(error) from None
 
     async def _insert_parked(self, conn: asyncpg.Connection, item: ParkedInsert) -> None:
         await self._insert(conn, item.class_name, item.columns, item.fields, item.doc)
 
-    @staticmethod
-    async def _insert_rows(conn: asyncpg.Connection, run: list[ParkedInsert]) -> None:
+    async def _insert_rows(self, conn: asyncpg.Connection, run: list[ParkedInsert]) -> None:
         """One INSERT of several parked rows (same table, same columns)."""
         first = run[0]
-        sql = _insert_sql(first.class_name, first.columns, first.names, len(run))
+        sql = self._insert_statement(first.class_name, first.columns, first.names, len(run))
         await conn.execute(sql, *[v for item in run for v in item.values])
+
+    def _insert_statement(self, class_name: str, columns: dict[str, str], names: tuple[str, ...], rows: int) -> str:
+        """The INSERT for rows naming these columns, kept while the table's column map is the same."""
+        key = (class_name, names, rows)
+        cached = self._inserts.get(key)
+        if cached is None or cached[0] is not columns:
+            if len(self._inserts) > 512:
+                self._inserts.clear()
+            cached = self._inserts[key] = (columns, _insert_sql(class_name, columns, names, rows))
+        return cached[1]
 
     def _select(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                 options: FindOptions | None = None, lock: bool = False,
@@ -468,18 +482,52 @@ class PostgresAdapter(StorageAdapter):
         if columns is None:
             return True, None
         fields = self._fields(class_name, schema)
-        params = Params()
-        tr = translate(where, columns, fields, params, self._unaccent)
-        clauses = set_clauses(update, columns, fields, params)
-        if tr.residual is not None or clauses is None:
+        statement = self._update_statement(class_name, columns, fields, where, update)
+        if statement is None:
             return False, None
-        names = ", ".join(quote_ident(c) for c in columns)
-        sql = f"UPDATE {quote_ident(class_name)} SET {', '.join(clauses)} WHERE {tr.sql} RETURNING {names}"
         try:
-            rows = await st.fetch(conn, sql, params.values)
+            rows = await st.fetch(conn, *statement)
         except asyncpg.UniqueViolationError as error:
             raise st.duplicate(error) from None
         return True, (row_to_doc(rows[0], columns, fields) if rows else None)
+
+    def _update_statement(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
+                          update: Update) -> tuple[str, list[Any]] | None:
+        """The UPDATE ... RETURNING and its parameters, or None when SQL cannot apply it. An update by
+        id (with its ACL tests) reuses the statement of the last one of the same shape."""
+        shape = update_shape(update, columns)
+        if shape is None:
+            return None
+        marked = _with_id_mark(where)
+        if marked is None:
+            built = self._update_once(class_name, columns, fields, where, shape, update)
+            return None if built is None else (built[0], built[1] + set_values(shape, update, columns, fields))
+        template_where, object_id, where_shape = marked
+        key = (class_name, where_shape, shape)
+        cached = self._id_updates.get(key)
+        if cached is None or cached[0] is not columns or cached[1] is not fields:
+            built = self._update_once(class_name, columns, fields, template_where, shape, update)
+            if built is None or sum(v is _ID_MARK for v in built[1]) != 1:
+                built = self._update_once(class_name, columns, fields, where, shape, update)
+                return None if built is None else (built[0], built[1] + set_values(shape, update, columns, fields))
+            if len(self._id_updates) > 512:
+                self._id_updates.clear()
+            cached = self._id_updates[key] = (columns, fields, *built)
+        _, _, sql, template = cached
+        return sql, [object_id if v is _ID_MARK else v for v in template] + set_values(shape, update, columns, fields)
+
+    def _update_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
+                     shape: Shape, update: Update) -> tuple[str, list[Any]] | None:
+        """The statement for one where, and the where's parameters (the SET values follow them)."""
+        params = Params()
+        tr = translate(where, columns, fields, params, self._unaccent)
+        if tr.residual is not None:
+            return None
+        where_params = list(params.values)
+        clauses = set_clauses(shape, update, columns, fields, params)
+        names = ", ".join(quote_ident(c) for c in columns)
+        sql = f"UPDATE {quote_ident(class_name)} SET {', '.join(clauses)} WHERE {tr.sql} RETURNING {names}"
+        return sql, where_params
 
     async def update_many(self, class_name: str, schema: ClassSchema, where: Where, update: Update) -> int:
         """Lock every match and update it; how many matched."""
