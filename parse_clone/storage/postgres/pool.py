@@ -39,9 +39,11 @@ class Pool:
         self._waiters: deque[asyncio.Future[asyncpg.Connection | None]] = deque()
         self._size = 0  # connections open or being opened
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # the connections' loop (asyncpg binds them to it)
 
     async def open(self) -> None:
         """Make the first connection (so that a wrong URI fails at start-up)."""
+        self._loop = asyncio.get_running_loop()
         self.release(await self.acquire())
 
     async def acquire(self) -> asyncpg.Connection:
@@ -52,7 +54,9 @@ class Pool:
             return self._idle.pop()
         if self._size < self._max_size and not self._waiters:
             return await self._connect()
-        waiter: asyncio.Future[asyncpg.Connection | None] = asyncio.get_running_loop().create_future()
+        # (get_running_loop() costs a getpid() system call each time)
+        loop = self._loop or asyncio.get_running_loop()
+        waiter: asyncio.Future[asyncpg.Connection | None] = loop.create_future()
         self._waiters.append(waiter)
         try:
             conn = await waiter
