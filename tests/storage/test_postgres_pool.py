@@ -147,3 +147,21 @@ async def test_a_failed_connect_frees_its_slot() -> None:
     for _ in range(2):  # the second attempt connects again instead of waiting for a slot
         with pytest.raises(OSError):
             await pool.acquire()
+
+
+async def test_a_connection_lost_while_idle_is_replaced(pool: Pool) -> None:
+    conn = await pool.acquire()
+    pid = await _backend_pid(conn)
+    pool.release(conn)
+    admin = await asyncpg.connect(database_uri())
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+    for _ in range(100):  # until the client has seen the server close the socket
+        if conn.is_closed():
+            break
+        await asyncio.sleep(0.01)
+    fresh = await pool.acquire()
+    assert await _backend_pid(fresh) != pid
+    pool.release(fresh)

@@ -50,8 +50,11 @@ class Pool:
         """An idle connection, a new one while under max_size, else the next one released."""
         if self._closed:
             raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "PostgreSQL storage is not connected")
-        if self._idle:  # (never while requests wait: a released connection goes to them first)
-            return self._idle.pop()
+        while self._idle:  # (never while requests wait: a released connection goes to them first)
+            conn = self._idle.pop()
+            if not conn.is_closed():
+                return conn
+            self._size -= 1  # lost while idle (the server went away): make another
         if self._size < self._max_size and not self._waiters:
             return await self._connect()
         # (get_running_loop() costs a getpid() system call each time)
