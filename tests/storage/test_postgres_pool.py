@@ -165,3 +165,16 @@ async def test_a_connection_lost_while_idle_is_replaced(pool: Pool) -> None:
     fresh = await pool.acquire()
     assert await _backend_pid(fresh) != pid
     pool.release(fresh)
+
+
+async def test_a_connection_handed_to_a_cancelled_waiter_goes_to_the_next(pool: Pool) -> None:
+    first, second = await pool.acquire(), await pool.acquire()
+    gone = asyncio.create_task(pool.acquire())
+    kept = asyncio.create_task(pool.acquire())
+    await asyncio.sleep(0.01)
+    pool.release(first)  # handed to `gone`, which is cancelled before it runs
+    gone.cancel()
+    assert await asyncio.wait_for(kept, 5) is first
+    assert gone.cancelled()
+    pool.release(first)
+    pool.release(second)

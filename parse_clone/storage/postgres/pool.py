@@ -64,13 +64,16 @@ class Pool:
         try:
             conn = await waiter
         except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
-                self.release(waiter.result())  # handed over just as the request was cancelled
-            elif waiter.done() and not waiter.cancelled():
-                self._size -= 1  # the right to connect goes to the next waiter
-                self._hand_on()
-            elif waiter in self._waiters:
-                self._waiters.remove(waiter)
+            if not waiter.done() or waiter.cancelled():
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            elif waiter.exception() is None:  # served just as the request was cancelled: pass it on
+                handed = waiter.result()
+                if handed is not None:
+                    self.release(handed)
+                else:  # the right to open a connection goes to the next waiter
+                    self._size -= 1
+                    self._hand_on()
             raise
         if conn is None:  # a connection was dropped: this request makes the replacement
             return await self._connect(counted=True)
