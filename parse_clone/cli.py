@@ -98,6 +98,7 @@ def serve(args: argparse.Namespace) -> None:
             asyncio.get_running_loop().create_task(verify_server_url(config))  # after the socket listens
         app.on_startup.append(verify)
     app.on_startup.append(_freeze_startup_objects)
+    app.on_startup.append(_collect_less_often)
     print(f"parse-clone serving {config.public_url()} (appId {config.appId}, database {config.databaseURI})"
           + (f", cluster worker {os.getpid()}" if is_worker() else ""), flush=True)
     try:
@@ -113,6 +114,19 @@ def serve(args: argparse.Namespace) -> None:
     except PlanRefused as e:  # schema.strict: a refused change stops the start
         print(f"parse-clone: not starting, the defined schemas were not applied: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
+
+
+# Containers allocated (net of those freed) before a young-generation collection; Python's 700 is
+# reached inside every /batch, whose sub-requests' objects all live until it answers, so each
+# batch was scanned over and over (17% of its CPU). At 50,000 the garbage a collection may wait
+# for stays within a few MB.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+async def _collect_less_often(_: web.Application) -> None:
+    """Raise the young generation's threshold (GC_YOUNG_THRESHOLD); the older ones keep theirs."""
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
 async def _freeze_startup_objects(_: web.Application) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 from .options_table import OPTIONS
@@ -170,6 +171,7 @@ def check_ip_options(config: ServerConfig) -> None:
                                   f'"{str(entry).split("/")[0]}".') from None
 
 
+@lru_cache(maxsize=64)  # asked for on every request with a body (maxUploadSize)
 def parse_size(text: str | int) -> int:
     """'20mb' -> bytes."""
     if isinstance(text, int):

@@ -23,6 +23,7 @@ class Reply:
 
 
 Handler = Callable[[Any, ParseRequest], Awaitable[Reply]]
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Route:
     raw: bool = False  # body is not JSON (file uploads)
     stream: bool = False  # body handed over unread, as ParseRequest.body_stream (file uploads)
     idempotent: bool = False  # a repeated X-Parse-Request-Id is refused (idempotencyOptions)
+    first: str | None = None  # the path's first segment when it is plain text (None: it may be anything)
 
 
 class Router:
@@ -44,22 +46,39 @@ class Router:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        # (method, first path segment or None) -> the routes that may match, in order
+        self._candidates: dict[tuple[str, str | None], list[Route]] = {}
+        self._firsts: set[str] = set()
 
     def add(self, method: str, path: str, handler: Handler, *, master: bool = False, public: bool = False,
             raw: bool = False, stream: bool = False, idempotent: bool = False) -> None:
         """Register `handler` for METHOD /path/:param."""
         regex = "^" + re.sub(r":([A-Za-z_]+)", r"(?P<\1>[^/]+)", path) + "/?$"
-        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw, stream, idempotent))
+        first = path.split("/", 2)[1] if path.startswith("/") else ""
+        plain = first if _PLAIN_SEGMENT.fullmatch(first) else None
+        self.routes.append(Route(method, re.compile(regex), handler, master, public, raw, stream, idempotent, plain))
+        if plain is not None:
+            self._firsts.add(plain)
+        self._candidates.clear()
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route and its decoded path parameters, or None."""
-        for route in self.routes:
-            if route.method != method:
-                continue
+        for route in self._routes_for(method, path):
             m = route.pattern.match(path)
             if m:
-                return route, {k: unquote(v) for k, v in m.groupdict().items()}
+                return route, {k: unquote(v) if "%" in v else v for k, v in m.groupdict().items()}
         return None
+
+    def _routes_for(self, method: str, path: str) -> list[Route]:
+        """The routes of `method` whose first segment is the path's, or may be anything; a route
+        with a plain first segment cannot match a path that starts with another one."""
+        first = path.split("/", 2)[1] if path.startswith("/") else None
+        key = (method, first if first in self._firsts else None)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = [r for r in self.routes if r.method == method
+                                             and (r.first is None or r.first == key[1])]
+        return found
 
     def path_exists(self, path: str) -> bool:
         """Does any method serve this path?"""

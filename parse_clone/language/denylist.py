@@ -24,7 +24,7 @@ def _entry_json(key: str, value: Any) -> str:
     return f'{{"key":"{key}","value":"{value}"}}' if value is not None else f'{{"key":"{key}"}}'
 
 
-_KEYWORDS = tuple(key for key, _ in DENYLIST)
+_KEYWORDS = re.compile("|".join(re.escape(key) for key, _ in DENYLIST))  # one search per key, not one per word
 
 
 def _collect(data: Any, found: set[int]) -> None:
@@ -38,7 +38,7 @@ def _collect(data: Any, found: set[int]) -> None:
         return
     for k, v in data.items():
         # A dotted key path ("obj.constructor.x") reaches the keyword as one of its segments.
-        if isinstance(k, str) and any(word in k for word in _KEYWORDS):
+        if isinstance(k, str) and _KEYWORDS.search(k):
             parts = k.split(".")
             for i, (key, value) in enumerate(DENYLIST):
                 if key in parts and (value is None or v == value):

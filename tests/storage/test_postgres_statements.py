@@ -1,5 +1,5 @@
-"""PostgreSQL adapter shortcuts: the reused get-by-id SELECT, the UPDATE ... RETURNING path behind an
-ACL test, a /batch's pinned connection, and a pool that serves waiting requests in arrival order."""
+"""PostgreSQL adapter shortcuts: the reused get-by-id SELECT and UPDATE ... RETURNING (behind an
+ACL test, kept by shape), a /batch's pinned connection, and a pool that serves waiting requests in arrival order."""
 
 from __future__ import annotations
 
@@ -97,7 +97,6 @@ async def test_waiting_requests_get_a_connection_in_arrival_order() -> None:
     order (asyncpg's queue alone hands a just-released connection to a newcomer ahead of them)."""
     adapter = isolated_adapter()
     adapter._db.options["max_size"] = 1
-    adapter._db._turns = asyncio.Semaphore(1)
     await adapter.connect()
     try:
         served: list[int] = []
@@ -183,3 +182,44 @@ async def test_a_number_in_a_dotted_key_indexes_the_array(pg: PostgresAdapter) -
     assert len(await pg.find("Job", schema, {"items.0": {"$lt": 3}}, everything)) == 3
     assert len(await pg.find("Job", schema, {"items.0": 5}, everything)) == 1
     assert len(await pg.find("Job", schema, {"items.0": {"$ne": 5}}, everything)) == 9
+
+
+async def test_updates_of_one_shape_each_write_their_own_values(pg: PostgresAdapter) -> None:
+    await pg.create_object("Job", SCHEMA, make_doc("a1", status="open", visits=1, _wperm=["*"]))
+    await pg.create_object("Job", SCHEMA, make_doc("b2", status="open", visits=5, _wperm=["u1"]))
+    for object_id, status, amount in [("a1", "done", 2), ("b2", "held", 3), ("a1", "open", 4)]:
+        where = {"$and": [{"objectId": object_id}, {"_wperm": {"$in": [None, "*", "u1"]}}]}
+        change = {"status": status, "visits": {"__op": "Increment", "amount": amount}}
+        updated = await pg.find_one_and_update("Job", SCHEMA, where, change)
+        assert (updated["objectId"], updated["status"]) == (object_id, status)
+    found = await pg.find("Job", SCHEMA, {}, FindOptions(sort=[("objectId", 1)]))
+    assert [(d["objectId"], d["status"], d["visits"]) for d in found] == [("a1", "open", 7), ("b2", "held", 8)]
+
+
+async def test_a_cached_update_still_applies_each_acl_test(pg: PostgresAdapter) -> None:
+    await pg.create_object("Job", SCHEMA, make_doc("b2", visits=1, _wperm=["u1"]))
+    bump = {"visits": {"__op": "Increment", "amount": 1}}
+    as_u1 = {"$and": [{"objectId": "b2"}, {"_wperm": {"$in": [None, "*", "u1"]}}]}
+    as_u2 = {"$and": [{"objectId": "b2"}, {"_wperm": {"$in": [None, "*", "u2"]}}]}
+    assert (await pg.find_one_and_update("Job", SCHEMA, as_u1, bump))["visits"] == 2
+    assert await pg.find_one_and_update("Job", SCHEMA, as_u2, bump) is None
+    assert (await pg.find_one_and_update("Job", SCHEMA, as_u1, bump))["visits"] == 3
+
+
+async def test_updates_of_other_shapes_get_their_own_statements(pg: PostgresAdapter) -> None:
+    await pg.create_object("Job", SCHEMA, make_doc("a1", status="open", visits=1))
+    assert "status" not in await pg.find_one_and_update("Job", SCHEMA, {"objectId": "a1"},
+                                                         {"status": {"__op": "Delete"}})
+    updated = await pg.find_one_and_update("Job", SCHEMA, {"objectId": "a1"}, {"status": "back", "visits": 9})
+    assert (updated["status"], updated["visits"]) == ("back", 9)
+    assert (await pg.find_one_and_update("Job", SCHEMA, {"objectId": "a1"}, {"visits": 10}))["status"] == "back"
+
+
+async def test_an_update_after_a_new_column_returns_it(pg: PostgresAdapter) -> None:
+    await pg.create_object("Job", SCHEMA, make_doc("a1", status="open"))
+    await pg.find_one_and_update("Job", SCHEMA, {"objectId": "a1"}, {"status": "done"})
+    wider = make_schema("Job", status="String", visits="Number", room="String")
+    await pg.add_field_if_not_exists("Job", "room", {"type": "String"})
+    await pg.find_one_and_update("Job", wider, {"objectId": "a1"}, {"room": "12B"})
+    updated = await pg.find_one_and_update("Job", wider, {"objectId": "a1"}, {"status": "held"})
+    assert (updated["status"], updated["room"]) == ("held", "12B")

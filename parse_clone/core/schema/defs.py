@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import lru_cache
+from typing import Any, Callable
 
 from ...errors import ParseError
 
@@ -79,6 +80,7 @@ def invalid_class_name_message(class_name: str) -> str:
             "and must start with an alpha character ")
 
 
+@lru_cache(maxsize=4096)  # asked for every key of every write
 def field_name_is_valid(field_name: str, class_name: str = "") -> bool:
     """Alphanumeric and _, starting with a letter; not `length`; not `className` (except on _Hooks)."""
     if class_name != "_Hooks" and field_name == "className":
@@ -133,6 +135,18 @@ def field_type_error(field_type: Any) -> ParseError | None:
     return None
 
 
+# What makes a {"__type": ...} value well formed, per type.
+_TYPED_VALUE_CHECKS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "Pointer": lambda v: v.get("className"),
+    "Relation": lambda v: v.get("className"),
+    "File": lambda v: v.get("name"),
+    "Date": lambda v: v.get("iso"),
+    "GeoPoint": lambda v: v.get("latitude") is not None and v.get("longitude") is not None,
+    "Bytes": lambda v: v.get("base64"),
+    "Polygon": lambda v: v.get("coordinates"),
+}
+
+
 def value_type(value: Any) -> dict[str, Any] | None:
     """The schema type a REST value implies (None for null or a Delete op); 111 for a malformed typed value."""
     if value is None:
@@ -149,15 +163,7 @@ def value_type(value: Any) -> dict[str, Any] | None:
         raise ParseError(ParseError.INCORRECT_TYPE, f"invalid value: {value!r}")
     t = value.get("__type")
     if t is not None:
-        ok = {
-            "Pointer": lambda v: v.get("className"),
-            "Relation": lambda v: v.get("className"),
-            "File": lambda v: v.get("name"),
-            "Date": lambda v: v.get("iso"),
-            "GeoPoint": lambda v: v.get("latitude") is not None and v.get("longitude") is not None,
-            "Bytes": lambda v: v.get("base64"),
-            "Polygon": lambda v: v.get("coordinates"),
-        }.get(t)
+        ok = _TYPED_VALUE_CHECKS.get(t)
         if ok and ok(value):
             if t in ("Pointer", "Relation"):
                 return {"type": t, "targetClass": value["className"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -14,6 +14,7 @@ import asyncpg
 from ...errors import ParseError
 from ..base import QueryTimeoutError
 from .insert_group import InsertGroup, RowsWriter, RowWriter
+from .pool import Pool
 from .values import decode_json, encode_json
 
 DEFAULT_POOL_SIZE = 10
@@ -37,16 +38,28 @@ def dsn_and_options(uri: str) -> tuple[str, dict[str, Any]]:
     return urlunsplit(parts._replace(query=urlencode(kept))), options
 
 
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """A connection goes back to the pool as it is, without asyncpg's reset query (a round trip that
-    doubles the client's cost of a one-statement request). Nothing here leaves session state behind:
-    no SET, LISTEN (the schema hooks have their own connection), advisory locks or held cursors;
-    a transaction left open is still rolled back by asyncpg before this runs."""
-
-
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for name in ("jsonb", "json"):
         await conn.set_type_codec(name, schema="pg_catalog", encoder=encode_json, decoder=decode_json)
+
+
+class _Checkout:
+    """`async with`: one connection from the pool, given back on the way out."""
+
+    __slots__ = ("_pool", "_conn")
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+        self._conn: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        self._conn = await self._pool.acquire()
+        return self._conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            self._pool.release(conn)
 
 
 @dataclass
@@ -69,8 +82,7 @@ class Connections:
         if max_pool_size:
             self.options["max_size"] = int(max_pool_size)
         self.options.setdefault("max_size", DEFAULT_POOL_SIZE)
-        self._pool: asyncpg.Pool | None = None
-        self._turns = asyncio.Semaphore(self.options["max_size"])
+        self._pool: Pool | None = None
         self._pinned: contextvars.ContextVar[_Pinned | None] = contextvars.ContextVar(
             f"pg_tx_{id(self)}", default=None)
 
@@ -78,21 +90,17 @@ class Connections:
         """What a single connection outside the pool takes of the pool's options (ssl)."""
         return {k: v for k, v in self.options.items() if k == "ssl"}
 
-    @asynccontextmanager
-    async def _acquire(self) -> AsyncIterator[asyncpg.Connection]:
-        """A pooled connection, handed out first come, first served. asyncpg's own queue lets a newly
-        arrived request take a just-released connection ahead of those already waiting, which
-        under load starves some requests for hundreds of milliseconds; a fair semaphore in front
-        of it keeps the wait in arrival order."""
-        async with self._turns:
-            async with self.pool.acquire() as conn:
-                yield conn
+    def _acquire(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        """A pooled connection for the enclosed block (pool.py: first come, first served)."""
+        return _Checkout(self.pool)
 
     async def open(self) -> None:
         """Create the pool (one connection up front, more on demand)."""
         if self._pool is None:
-            self._pool = await asyncpg.create_pool(self.dsn, min_size=1, init=_init_connection,
-                                                    reset=_keep_session, **self.options)
+            connect = {k: v for k, v in self.options.items() if k != "max_size"}
+            pool = Pool(self.dsn, self.options["max_size"], _init_connection, connect)
+            await pool.open()
+            self._pool = pool
 
     async def close(self) -> None:
         """Close the pool."""
@@ -101,7 +109,7 @@ class Connections:
             await pool.close()
 
     @property
-    def pool(self) -> asyncpg.Pool:
+    def pool(self) -> Pool:
         if self._pool is None:
             raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "PostgreSQL storage is not connected")
         return self._pool
@@ -112,10 +120,15 @@ class Connections:
         pinned = self._pinned.get()
         return pinned is not None and pinned.conn.is_in_transaction()
 
-    @asynccontextmanager
-    async def use(self, atomic: bool = False) -> AsyncIterator[asyncpg.Connection]:
+    def use(self, atomic: bool = False) -> AbstractAsyncContextManager[asyncpg.Connection]:
         """A connection for one storage call; inside `transaction()` the pinned one, behind a savepoint
         so that a failed call leaves the transaction usable. `atomic` wraps a pooled one in a transaction."""
+        if not atomic and self._pinned.get() is None:
+            return self._acquire()  # the common case, without a generator-based context manager
+        return self._use_pinned_or_atomic(atomic)
+
+    @asynccontextmanager
+    async def _use_pinned_or_atomic(self, atomic: bool) -> AsyncIterator[asyncpg.Connection]:
         pinned = self._pinned.get()
         if pinned is not None:
             async with pinned.lock:
@@ -127,10 +140,7 @@ class Connections:
                     yield pinned.conn
             return
         async with self._acquire() as conn:
-            if atomic:
-                async with conn.transaction():
-                    yield conn
-            else:
+            async with conn.transaction():
                 yield conn
 
     def open_group(self) -> InsertGroup | None:

@@ -7,6 +7,7 @@ columns; relations live in ``"_Join:<field>:<class>"`` tables (``relatedId``, ``
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 SCHEMA_TABLE = '"_SCHEMA"'
@@ -52,6 +53,7 @@ def join_table(owner_class: str, field_name: str) -> str:
     return f"_Join:{field_name}:{owner_class}"
 
 
+@lru_cache(maxsize=256)  # a handful of column types, asked for every value written or read
 def column_kind(pg_type: str) -> str:
     """The translator's kind for a column type ("json" for anything unusual)."""
     base = pg_type.split("(", 1)[0].strip()
