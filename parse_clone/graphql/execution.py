@@ -1,7 +1,8 @@
-"""graphql-core's executor with a fast path for the commonest field: a scalar read from a dict by the
-default resolver (no arguments, no sub-selection, no directives). The result is the same; only the
-Path and ResolveInfo the general path builds per field are skipped. Anything else, and any value the
-fast path cannot serialize, takes graphql-core's own path (which also reports the errors)."""
+"""graphql-core's executor with fast paths for the commonest fields read from a dict by the default
+resolver (no arguments, no directives): a scalar, and an object (such as a connection edge's `node`)
+whose sub-selection is executed at once. The result is the same; only the ResolveInfo and argument
+values the general path builds per field are skipped. Anything else, and any value the fast path
+cannot serialize, takes graphql-core's own path (which also reports the errors)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from asyncio import gather
 from types import CoroutineType
 from typing import Any
 
-from graphql import ExecutionContext, FieldNode, GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
+from graphql import (ExecutionContext, FieldNode, GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type,
+                     located_error)
 from graphql.pyutils import Path
 
 _PLAIN = frozenset((str, int, float, bool, dict, list, type(None)))
@@ -46,6 +48,22 @@ def _plain_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -
     return _MISS if serialized is None or serialized is Undefined else serialized
 
 
+def _object_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -> GraphQLObjectType | None:
+    """The object type of a default-resolved field holding a dict in a dict source (the value is then
+    completed by executing its sub-selection), or None."""
+    if type(source) is not dict or node.arguments or node.directives or node.selection_set is None:
+        return None
+    field_def = parent_type.fields.get(node.name.value)
+    if field_def is None or field_def.resolve is not None or type(source.get(node.name.value)) is not dict:
+        return None
+    field_type = field_def.type
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    if not isinstance(field_type, GraphQLObjectType) or field_type.is_type_of is not None:
+        return None
+    return field_type
+
+
 class ParseExecutionContext(ExecutionContext):
     """ExecutionContext whose plain scalar fields skip the general field path."""
 
@@ -58,7 +76,12 @@ class ParseExecutionContext(ExecutionContext):
         pending: list[str] = []
         for response_name, field_nodes in fields.items():
             result = _plain_field(parent_type, source_value, field_nodes[0])
-            if result is _MISS:
+            if result is _MISS and (object_type := _object_field(parent_type, source_value, field_nodes[0])):
+                result = self._execute_object(parent_type, object_type, source_value, field_nodes,
+                                              Path(path, response_name, parent_type.name))
+                if is_awaitable(result):
+                    pending.append(response_name)
+            elif result is _MISS:
                 result = self.execute_field(parent_type, source_value, field_nodes,
                                             Path(path, response_name, parent_type.name))
                 if result is Undefined:
@@ -77,3 +100,24 @@ class ParseExecutionContext(ExecutionContext):
             return results
 
         return get_results()
+
+    def _execute_object(self, parent_type: GraphQLObjectType, object_type: GraphQLObjectType, source: dict,
+                        field_nodes: list[FieldNode], path: Path) -> Any:
+        """An object field's completed value, its errors handled as graphql-core's execute_field does."""
+        return_type = parent_type.fields[field_nodes[0].name.value].type
+        try:
+            completed = self.execute_fields(object_type, source[field_nodes[0].name.value], path,
+                                            self.collect_subfields(object_type, field_nodes))
+        except Exception as raw_error:  # noqa: BLE001 - reported as a field error, as the general path does
+            self.handle_field_error(located_error(raw_error, field_nodes, path.as_list()), return_type, path)
+            return None
+        if not is_awaitable(completed):
+            return completed
+
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:  # noqa: BLE001 - as above
+                self.handle_field_error(located_error(raw_error, field_nodes, path.as_list()), return_type, path)
+                return None
+        return await_completed()
