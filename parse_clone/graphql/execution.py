@@ -7,15 +7,28 @@ cannot serialize, takes graphql-core's own path (which also reports the errors).
 from __future__ import annotations
 
 from asyncio import gather
+from decimal import Decimal
 from types import CoroutineType
 from typing import Any
 
-from graphql import (ExecutionContext, FieldNode, GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type,
-                     located_error)
+from graphql import (ExecutionContext, FieldNode, GraphQLFloat, GraphQLLeafType, GraphQLNonNull, GraphQLObjectType,
+                     Undefined, is_leaf_type, located_error)
 from graphql.pyutils import Path
 
 _PLAIN = frozenset((str, int, float, bool, dict, list, type(None)))
 _MISS = object()
+_MAX_SAFE_INT = 2 ** 53
+
+
+def js_float(value: Any) -> Any:
+    """A serialized Float as JavaScript prints it (Parse Server's Number fields are GraphQLFloat there):
+    an integral value below 1e21 without a fraction (3, not 3.0), past 2**53 with the shortest digits
+    that read back as the same double, zero-padded (2**60 prints as 1152921504606847000)."""
+    if value.__class__ is not float or not value.is_integer():
+        return value
+    if -_MAX_SAFE_INT < value < _MAX_SAFE_INT:
+        return int(value)
+    return int(Decimal(repr(value))) if abs(value) < 1e21 else value
 
 
 def is_awaitable(value: Any) -> bool:
@@ -45,7 +58,9 @@ def _plain_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -
         serialized = leaf.serialize(value)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - the general path reports it
         return _MISS
-    return _MISS if serialized is None or serialized is Undefined else serialized
+    if serialized is None or serialized is Undefined:
+        return _MISS
+    return js_float(serialized) if leaf is GraphQLFloat else serialized
 
 
 def _object_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -> GraphQLObjectType | None:
@@ -68,6 +83,12 @@ class ParseExecutionContext(ExecutionContext):
     """ExecutionContext whose plain scalar fields skip the general field path."""
 
     is_awaitable = staticmethod(is_awaitable)
+
+    @staticmethod
+    def complete_leaf_value(return_type: GraphQLLeafType, result: Any) -> Any:
+        """As graphql-core's, Floats printed as JavaScript prints them."""
+        serialized = ExecutionContext.complete_leaf_value(return_type, result)
+        return js_float(serialized) if return_type is GraphQLFloat else serialized
 
     def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
                        fields: dict[str, list[FieldNode]]) -> Any:
