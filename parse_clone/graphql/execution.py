@@ -11,8 +11,8 @@ from decimal import Decimal
 from types import CoroutineType
 from typing import Any
 
-from graphql import (ExecutionContext, FieldNode, GraphQLFloat, GraphQLLeafType, GraphQLNonNull, GraphQLObjectType,
-                     Undefined, is_leaf_type, located_error)
+from graphql import (ExecutionContext, FieldNode, GraphQLFloat, GraphQLLeafType, GraphQLList, GraphQLNonNull,
+                     GraphQLObjectType, Undefined, is_leaf_type, located_error)
 from graphql.pyutils import Path
 
 _PLAIN = frozenset((str, int, float, bool, dict, list, type(None)))
@@ -63,20 +63,29 @@ def _plain_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -
     return js_float(serialized) if leaf is GraphQLFloat else serialized
 
 
-def _object_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -> GraphQLObjectType | None:
-    """The object type of a default-resolved field holding a dict in a dict source (the value is then
-    completed by executing its sub-selection), or None."""
-    if type(source) is not dict or node.arguments or node.directives or node.selection_set is None:
-        return None
-    field_def = parent_type.fields.get(node.name.value)
-    if field_def is None or field_def.resolve is not None or type(source.get(node.name.value)) is not dict:
-        return None
-    field_type = field_def.type
+def _plain_object(field_type: Any) -> GraphQLObjectType | None:
     if isinstance(field_type, GraphQLNonNull):
         field_type = field_type.of_type
     if not isinstance(field_type, GraphQLObjectType) or field_type.is_type_of is not None:
         return None
     return field_type
+
+
+def _object_field(parent_type: GraphQLObjectType, source: Any, node: FieldNode) -> GraphQLObjectType | None:
+    """The object type of a default-resolved field of a dict source holding a dict, or a list of dicts
+    (e.g. a connection's edges), whose values are then completed by executing their sub-selection; or None."""
+    if type(source) is not dict or node.arguments or node.directives or node.selection_set is None:
+        return None
+    field_def = parent_type.fields.get(node.name.value)
+    if field_def is None or field_def.resolve is not None:
+        return None
+    value = source.get(node.name.value)
+    if type(value) is dict:
+        return _plain_object(field_def.type)
+    if type(value) is not list or any(type(item) is not dict for item in value):
+        return None
+    list_type = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
+    return _plain_object(list_type.of_type) if isinstance(list_type, GraphQLList) else None
 
 
 class ParseExecutionContext(ExecutionContext):
@@ -124,11 +133,16 @@ class ParseExecutionContext(ExecutionContext):
 
     def _execute_object(self, parent_type: GraphQLObjectType, object_type: GraphQLObjectType, source: dict,
                         field_nodes: list[FieldNode], path: Path) -> Any:
-        """An object field's completed value, its errors handled as graphql-core's execute_field does."""
+        """An object (or list of objects) field's completed value, its errors handled as graphql-core's
+        execute_field does."""
         return_type = parent_type.fields[field_nodes[0].name.value].type
+        value = source[field_nodes[0].name.value]
         try:
-            completed = self.execute_fields(object_type, source[field_nodes[0].name.value], path,
-                                            self.collect_subfields(object_type, field_nodes))
+            sub = self.collect_subfields(object_type, field_nodes)
+            if type(value) is list:
+                completed = self._execute_items(return_type, object_type, value, field_nodes, path, sub)
+            else:
+                completed = self.execute_fields(object_type, value, path, sub)
         except Exception as raw_error:  # noqa: BLE001 - reported as a field error, as the general path does
             self.handle_field_error(located_error(raw_error, field_nodes, path.as_list()), return_type, path)
             return None
@@ -142,3 +156,39 @@ class ParseExecutionContext(ExecutionContext):
                 self.handle_field_error(located_error(raw_error, field_nodes, path.as_list()), return_type, path)
                 return None
         return await_completed()
+
+    def _execute_items(self, return_type: Any, object_type: GraphQLObjectType, items: list[dict],
+                       field_nodes: list[FieldNode], path: Path, sub: dict[str, list[FieldNode]]) -> Any:
+        """A list of objects, as complete_list_value: an item's error nulls the item (or, for non-null
+        items, raises to the list)."""
+        list_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        item_type = list_type.of_type
+        completed: list[Any] = []
+        pending: list[int] = []
+        for index, item in enumerate(items):
+            item_path = path.add_key(index, None)
+            try:
+                value = self.execute_fields(object_type, item, item_path, sub)
+            except Exception as raw_error:  # noqa: BLE001 - as graphql-core's complete_list_value
+                self.handle_field_error(located_error(raw_error, field_nodes, item_path.as_list()), item_type,
+                                        item_path)
+                value = None
+            if is_awaitable(value):
+                pending.append(index)
+                value = self._await_item(value, item_type, field_nodes, item_path)
+            completed.append(value)
+        if not pending:
+            return completed
+
+        async def await_items() -> list[Any]:
+            for index, value in zip(pending, await gather(*(completed[i] for i in pending))):
+                completed[index] = value
+            return completed
+        return await_items()
+
+    async def _await_item(self, value: Any, item_type: Any, field_nodes: list[FieldNode], item_path: Path) -> Any:
+        try:
+            return await value
+        except Exception as raw_error:  # noqa: BLE001 - as above
+            self.handle_field_error(located_error(raw_error, field_nodes, item_path.as_list()), item_type, item_path)
+            return None
