@@ -97,14 +97,28 @@ class FindOptions:
     """Paging, ordering and projection for `StorageAdapter.find`.
 
     ``sort`` is a list of ``(field, 1 | -1)``; the field ``$score`` orders by text
-    score. ``keys`` is a hint only: adapters may return whole documents, core
-    projects. ``limit`` None means no limit.
+    score. ``keys`` is the client's list (adapters look only for ``$score`` in it).
+    ``fields`` is the projection: the top-level stored fields to answer besides
+    ``objectId``, ``createdAt``, ``updatedAt``, ``_rperm`` and ``_wperm`` (which are
+    always answered when present); None means whole documents. Adapters answer no
+    other field, whatever they read to filter and sort. ``limit`` None means no limit.
     """
 
     skip: int = 0
     limit: int | None = None
     sort: list[tuple[str, int]] = field(default_factory=list)
     keys: list[str] | None = None
+    fields: frozenset[str] | None = None
+
+
+BASE_FIELDS = ("objectId", "createdAt", "updatedAt", "_rperm", "_wperm")  # answered under any projection
+
+
+def project(doc: Document, fields: frozenset[str] | None) -> Document:
+    """`doc` cut down to a FindOptions.fields projection (for adapters that read whole documents)."""
+    if fields is None:
+        return doc
+    return {k: v for k, v in doc.items() if k in fields or k in BASE_FIELDS}
 
 
 AUTH_PROVIDER_NAME = re.compile(r"[A-Za-z0-9_-]+")  # what an authData index may be made for

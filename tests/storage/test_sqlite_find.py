@@ -40,3 +40,18 @@ async def test_a_residual_query_with_a_sql_sort_pages_correctly(sqlite):
     docs = await sqlite.find("Article", ARTICLE, {"body": {"$regex": "^fox \\d+$"}},
                              FindOptions(sort=[("body", -1)], skip=3, limit=4))
     assert [d["body"] for d in docs] == ["fox 6", "fox 5", "fox 4", "fox 3"]
+
+
+async def test_a_projection_selects_only_its_fields(sqlite):
+    statements: list[str] = []
+    sqlite._db.set_trace_callback(statements.append)
+    docs = await sqlite.find("Article", ARTICLE, {"objectId": "a"}, FindOptions(fields=frozenset()))
+    assert [set(d) for d in docs] == [{"objectId", "createdAt", "updatedAt"}]
+    assert statements == ["SELECT objectId, createdAt, updatedAt, doc -> '$._rperm', doc -> '$._wperm' "
+                          "FROM \"Article\" WHERE \"objectId\" = 'a' "]
+
+
+async def test_a_projection_with_the_text_score_reads_whole_documents_and_answers_the_score(sqlite):
+    docs = await sqlite.find("Article", ARTICLE, TEXT, FindOptions(keys=["$score"], fields=frozenset(),
+                                                                   sort=[("$score", -1)]))
+    assert [sorted(d) for d in docs] == [["createdAt", "objectId", "score", "updatedAt"]] * 2

@@ -119,8 +119,8 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
         count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
     check_include(server, auth, _include_paths(schema, opts)[0])  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
-    find_opts = FindOptions(skip=opts.skip, limit=opts.limit,
-                            sort=_sort_spec(opts.order, class_name, fields), keys=opts.keys)
+    find_opts = FindOptions(skip=opts.skip, limit=opts.limit, sort=_sort_spec(opts.order, class_name, fields),
+                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, schema, opts))
     if opts.explain:  # as Parse Server: the plan stands in for the results, after the permission checks
         return {"results": [] if where is None else await server.storage.explain(class_name, schema, where, find_opts)}
     if where is not None and opts.limit != 0:
@@ -154,6 +154,22 @@ def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], 
         if keys is not None:
             keys = keys + linked
     return [p for p in include if p != "*"], keys
+
+
+async def _stored_fields(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
+                         opts: QueryOptions) -> frozenset[str] | None:
+    """What storage must read for a find with keys (None: whole objects): the keys' and includes' top-level
+    fields, and the pointers that decide per object which protectedFields apply (userField: entries)."""
+    include, keys = _include_paths(schema, opts)
+    if keys is None:
+        return None
+    roots = {k.split(".", 1)[0] for k in keys} | {p.split(".", 1)[0] for p in include}
+    if class_name == "_User" and "authData" in roots:
+        return None  # MongoDB keeps it as one _auth_data_<provider> field per provider
+    if not auth.bypasses_permissions:
+        protected = (await server.schema.clp(class_name) or {}).get("protectedFields") or {}
+        roots.update(e[len("userField:"):] for e in protected if e.startswith("userField:"))
+    return frozenset(roots.difference(ALWAYS_SELECTED, ("$score",)))
 
 
 async def _post_process(server: Server, auth: Auth, class_name: str, schema: ClassSchema,

@@ -35,7 +35,7 @@ from .indexes import NO_GEO_INDEX, NO_TEXT_INDEX, STARTUP_INDEXES, duplicate_val
 from .query import MongoQuery, to_mongo_query, to_mongo_sort
 from .schema import IMPLIED_FIELDS, field_options, from_schema_document, mongo_field_type, to_schema_document
 from .session import SessionScope, maybe_await
-from .transform import AUTH_PREFIX, from_mongo_document, mongo_key, stored_key, to_mongo_document
+from .transform import AUTH_PREFIX, from_mongo_document, mongo_key, mongo_projection, stored_key, to_mongo_document
 from .transform import field_type as type_in_schema
 from .update import MongoUpdate, to_mongo_update
 from .values import from_interior, from_top, pointer_from_string, to_interior, type_of
@@ -264,7 +264,9 @@ class MongoAdapter(StorageAdapter):
         sort = to_mongo_sort(class_name, schema, options.sort)
         # As Parse Server: the text score comes back (as `score`) only when keys ask for $score.
         wants_score = bool(query.text_fields) and "$score" in (options.keys or [])
-        projection = {"score": {"$meta": "textScore"}} if wants_score else None
+        projection = mongo_projection(class_name, schema, options.fields)
+        if wants_score:
+            projection = {**(projection or {}), "score": {"$meta": "textScore"}}
 
         async def run() -> list[dict[str, Any]]:
             return await self._cursor(class_name, query, sort, options, projection).to_list(None)

@@ -118,6 +118,26 @@ def to_mongo_document(class_name: str, schema: ClassSchema | None, doc: Document
     return out
 
 
+_BASE_PROJECTION = {"_id": 1, "_created_at": 1, "_updated_at": 1, "createdAt": 1, "updatedAt": 1,
+                    "_rperm": 1, "_wperm": 1}
+
+
+def mongo_projection(class_name: str, schema: ClassSchema | None,
+                     fields: frozenset[str] | None) -> dict[str, Any] | None:
+    """A find projection for FindOptions.fields (None: whole documents): every MongoDB name a field may
+    be kept under (a field the schema does not type may hold a pointer, kept as _p_<name>)."""
+    if fields is None:
+        return None
+    projection = dict(_BASE_PROJECTION)
+    for name in fields:
+        projection[mongo_key(class_name, schema, name)] = 1
+        if field_type(schema, name) is None:
+            projection[name] = projection["_p_" + name] = 1
+        if name == "expiresAt":
+            projection["_expiresAt"] = 1
+    return projection
+
+
 def _read_date(value: Any) -> dict[str, str] | Any:
     dt = bson_date(value)
     return date_json(dt) if dt else from_interior(value)

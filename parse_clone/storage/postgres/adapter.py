@@ -20,7 +20,7 @@ import orjson
 import asyncpg
 
 from ...language import matcher
-from ..base import ClassSchema, Document, FindOptions, StorageAdapter, Where
+from ..base import BASE_FIELDS, ClassSchema, Document, FindOptions, StorageAdapter, Where, project
 from ..sqlite.aggregate import run_pipeline
 from . import statements as st
 from .connection import Connections
@@ -111,7 +111,8 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
         if marked is None:
             return self._select_once(class_name, columns, fields, where, options, lock, want_score)
         template_where, object_id, shape = marked
-        key = (class_name, shape, lock, options.skip if options else 0, options.limit if options else None)
+        key = (class_name, shape, lock, options.skip if options else 0, options.limit if options else None,
+               options.fields if options else None)
         cached = self._id_selects.get(key)
         if cached is None or cached[0] is not columns or cached[1] is not fields:
             sql, template, tr = self._select_once(class_name, columns, fields, template_where, options, lock)
@@ -131,8 +132,11 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
         order = order_by(options.sort, columns, params, tr, non_null_keys(where)) if options else ""
         score = f', {tr.text_rank} AS "$score"' if want_score and tr.text_rank else ""
         # Named columns, not *: after an ALTER TABLE the statement text changes with them, so no
-        # prepared statement cached for the old row shape is reused.
-        names = ", ".join(quote_ident(c) for c in columns)
+        # prepared statement cached for the old row shape is reused. A projection reads only its
+        # columns, unless a residual filter (evaluated here) needs the others.
+        wanted = options.fields if options and tr.residual is None else None
+        names = ", ".join(quote_ident(c) for c in columns
+                          if wanted is None or c in wanted or c in BASE_FIELDS)
         sql = f"SELECT {names}{score} FROM {quote_ident(class_name)} WHERE {tr.sql} {order}"
         if options and tr.residual is None:
             if options.limit is not None:
@@ -174,6 +178,8 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
             if options:
                 end = None if options.limit is None else options.skip + options.limit
                 docs = docs[options.skip:end]
+                if options.fields is not None:
+                    docs = [project(d, options.fields | {"score"} if text else options.fields) for d in docs]
         return docs
 
     async def find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> list[Document]:

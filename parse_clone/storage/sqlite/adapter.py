@@ -39,6 +39,7 @@ from ..base import (
     StorageAdapter,
     Update,
     Where,
+    project,
 )
 from .aggregate import run_pipeline
 from .canonical import canonical
@@ -411,35 +412,45 @@ class SQLiteAdapter(StorageAdapter):
         flt = translate_where(where, fields)
         near = find_operator(where, "$nearSphere")
         order = None if near and not options.sort else order_by(options.sort, fields)
+        wants_score = "$score" in (options.keys or []) and find_operator(where, "$text")
+        # SQL reads only the projected fields when nothing in Python (filter, sort, text score) needs more.
+        read = _projection_columns(options.fields) if order is not None and not wants_score else None
         if order is not None:
-            docs = list(self._matching(class_name, flt, order, options.limit, options.skip, db))
+            docs = list(self._matching(class_name, flt, order, options.limit, options.skip, db, read))
         else:
             docs = _sort(list(self._matching(class_name, flt, db=db)), options.sort, near, where)
             end = None if options.limit is None else options.skip + options.limit
             docs = docs[options.skip:end]
-        if "$score" in (options.keys or []) and find_operator(where, "$text"):
+        if wants_score:
             score = matcher.compile_text_score(where)  # as Parse Server: only when keys ask for it
             for doc in docs:
                 doc["score"] = score(doc)
+        if options.fields is not None and (read is None or flt.residual is not None):
+            keep = options.fields | {"score"} if wants_score else options.fields
+            docs = [project(d, keep) for d in docs]
         return docs
 
-    def _select_sql(self, class_name: str, flt: SqlFilter, order: str = "",
-                    limit: int | None = None, skip: int = 0) -> tuple[str, list[Any]]:
-        sql = f"SELECT objectId, createdAt, updatedAt, doc FROM {quote_ident(class_name)} WHERE {flt.sql} {order}"
+    def _select_sql(self, class_name: str, flt: SqlFilter, order: str = "", limit: int | None = None,
+                    skip: int = 0, read: Projection | None = None) -> tuple[str, list[Any]]:
+        body = "doc" if read is None else read.sql
+        sql = f"SELECT objectId, createdAt, updatedAt, {body} FROM {quote_ident(class_name)} WHERE {flt.sql} {order}"
         if limit is None and not skip:
             return sql, flt.params
         return sql + " LIMIT ? OFFSET ?", [*flt.params, -1 if limit is None else limit, skip]
 
     def _matching(self, class_name: str, flt: SqlFilter, order: str = "", limit: int | None = None,
-                  skip: int = 0, db: sqlite3.Connection | None = None) -> Iterator[Document]:
+                  skip: int = 0, db: sqlite3.Connection | None = None,
+                  read: Projection | None = None) -> Iterator[Document]:
         """Documents passing the SQL filter and then the residual, in `order`, skipped and limited.
 
-        `db`: a reader connection, the table known to exist; None: the loop's connection."""
+        `db`: a reader connection, the table known to exist; None: the loop's connection. `read`: the
+        fields to select (whole documents when the residual must see more)."""
         if db is None and not self._has_table(class_name):
             return
         if flt.residual is None:
-            sql, params = self._select_sql(class_name, flt, order, limit, skip)
-            yield from map(_doc, self._execute_read(class_name, sql, params, db))
+            sql, params = self._select_sql(class_name, flt, order, limit, skip, read)
+            decode = _doc if read is None else read.doc
+            yield from map(decode, self._execute_read(class_name, sql, params, db))
             return
         if limit is not None and limit <= 0:
             return
@@ -818,6 +829,38 @@ def _doc(row: tuple[str, str | None, str | None, str]) -> Document:
         doc["updatedAt"] = updated
     doc.update(orjson.loads(body))
     return doc
+
+
+class Projection:
+    """The SELECT list of a FindOptions.fields projection: one `doc -> path` per field (SQL NULL when
+    the document lacks it, the text 'null' for a JSON null), and the document built from such a row."""
+
+    def __init__(self, fields: frozenset[str], paths: list[str]) -> None:
+        self.names = ["_rperm", "_wperm", *sorted(fields)]
+        self.sql = ", ".join(f"doc -> '{p}'" for p in paths)
+
+    def doc(self, row: tuple[Any, ...]) -> Document:
+        object_id, created, updated, *values = row
+        doc: Document = {"objectId": object_id}
+        if created is not None:
+            doc["createdAt"] = created
+        if updated is not None:
+            doc["updatedAt"] = updated
+        for name, value in zip(self.names, values):
+            if value is not None:
+                doc[name] = orjson.loads(value)
+        return doc
+
+
+@functools.lru_cache(maxsize=256)
+def _projection_columns(fields: frozenset[str] | None) -> Projection | None:
+    """The SELECT list for `fields`; None (read `doc` whole) for no projection or a name no path can say."""
+    if fields is None:
+        return None
+    paths = [json_path(name) for name in ("_rperm", "_wperm", *sorted(fields))]
+    if any(p is None or "'" in p for p in paths):
+        return None
+    return Projection(fields, paths)  # type: ignore[arg-type]
 
 
 def _distance(doc: Document, key: str, point: dict[str, Any]) -> float:
