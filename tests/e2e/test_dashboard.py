@@ -111,9 +111,10 @@ STEPS = ["dataBrowser", "createClass", "config", "jobs", "logs", "apiConsole", "
 DATA_STEPS = ["addColumns", "rows", "users", "filters"]  # data_steps.mjs (appended to steps.mjs's steps)
 ADMIN_STEPS = ["classLevelPermissions", "protectedFields", "jobSchedule", "appSettings", "cloudCode"]  # admin_steps.mjs
 ROW_STEPS = ["fileUpload", "relationView", "rowActions"]  # row_steps.mjs (after admin_steps.mjs)
+CONFIG_STEPS = ["configParameters"]  # config_steps.mjs (last)
 
 
-@pytest.mark.parametrize("step", STEPS + DATA_STEPS + ADMIN_STEPS + ROW_STEPS)
+@pytest.mark.parametrize("step", STEPS + DATA_STEPS + ADMIN_STEPS + ROW_STEPS + CONFIG_STEPS)
 def test_dashboard_page(dashboard_results: dict[str, dict], step: str) -> None:
     """The step ran in the dashboard, its effect read back through the REST API, and its page rendered."""
     result = dashboard_results.get(step)
