@@ -1,6 +1,6 @@
 // The dashboard pages an admin uses, one step each; each checks its effect through the REST API.
 // Steps share `ctx.state` (the class created first is used by the later ones) and run in this order.
-import { createClassInBrowser } from './data_browser.mjs';
+import { createClassInBrowser, openPage, pickOption } from './data_browser.mjs';
 import { dataSteps } from './data_steps.mjs';
 
 /** The sidebar and the data browser render the schema the server reports. */
@@ -104,20 +104,49 @@ async function apiConsole(ctx, assert) {
   await ctx.shot('api-console');
 }
 
-/** Webhooks: "Create a Webhook" registers a function webhook (POST /hooks/functions), listed on the page. */
+/** Webhooks: "Create a Webhook" registers a function webhook (POST /hooks/functions), listed on the page;
+ * its row's dialog changes its URL (PUT); a beforeSave trigger webhook on the created class is added,
+ * then deleted from its row (DELETE). REST reads back each state exactly. */
 async function webhooks(ctx, assert) {
   const { page } = ctx;
   const name = `dashHook${ctx.stamp}`;
-  await page.goto(ctx.url('webhooks'));
+  const className = ctx.state.className;
+  assert.ok(className, 'the createClass step runs first');
+  await openPage(ctx, 'webhooks');
   await page.getByText('Create a webhook').first().click();
   await page.getByPlaceholder('MyWebhook').fill(name);
   await page.locator('input[value="https://"]').fill('https://hooks.example.test/run');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByText(name, { exact: true }).first().waitFor();
+  assert.deepEqual(await ctx.rest('GET', `/hooks/functions/${name}`),
+    { status: 200, body: { functionName: name, url: 'https://hooks.example.test/run' } });
+
+  await page.locator('tr', { hasText: name }).getByText('https://hooks.example.test/run').click();
+  await page.getByText('Change your Webhook').waitFor();
+  await page.locator('input[value="https://hooks.example.test/run"]').fill('https://hooks.example.test/v2');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('tr', { hasText: name }).getByText('https://hooks.example.test/v2').waitFor();
+  assert.deepEqual(await ctx.rest('GET', `/hooks/functions/${name}`),
+    { status: 200, body: { functionName: name, url: 'https://hooks.example.test/v2' } });
+
+  await page.getByText('Create a webhook').first().click();
+  await pickOption(page, 0, 'beforeSave');
+  await pickOption(page, 1, className);
+  await page.locator('input[value="https://"]').fill('https://hooks.example.test/before');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  const triggerRow = page.locator('tr', { hasText: 'https://hooks.example.test/before' });
+  await triggerRow.waitFor();
   await ctx.shot('webhooks');
-  const { status, body } = await ctx.rest('GET', `/hooks/functions/${name}`);
-  assert.equal(status, 200);
-  assert.deepEqual(body, { functionName: name, url: 'https://hooks.example.test/run' });
+  const trigger = { className, triggerName: 'beforeSave', url: 'https://hooks.example.test/before' };
+  assert.deepEqual(await ctx.rest('GET', `/hooks/triggers/${className}/beforeSave`), { status: 200, body: trigger });
+
+  await triggerRow.locator('td').last().locator('svg').click();  // its trash icon
+  await page.getByText('Delete your Webhook').waitFor();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await triggerRow.waitFor({ state: 'detached' });
+  assert.deepEqual(await ctx.rest('GET', '/hooks/triggers'), { status: 200, body: [] });
+  assert.deepEqual(await ctx.rest('GET', '/hooks/functions'),
+    { status: 200, body: [{ functionName: name, url: 'https://hooks.example.test/v2' }] });
 }
 
 export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole, webhooks, ...dataSteps };
