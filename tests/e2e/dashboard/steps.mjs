@@ -91,7 +91,8 @@ async function logs(ctx, assert) {
 }
 
 /** API Console: a GET sent from the REST console with the master key comes back in its Results (here,
- * the Config step's parameter). */
+ * the Config step's parameter); POSTs to cloud functions show their result and their error; the error
+ * is on the Logs → Error page. */
 async function apiConsole(ctx, assert) {
   const { page } = ctx;
   assert.ok(ctx.state.paramName, 'the config step runs first');
@@ -102,6 +103,26 @@ async function apiConsole(ctx, assert) {
   await page.getByText(ctx.state.paramName).first().waitFor();
   await page.getByText('from the dashboard').first().waitFor();
   await ctx.shot('api-console');
+  // POST to a cloud function with JSON parameters: its result, then a refusing one's Parse error, shown as
+  // the server answers them; the refusal also reaches the Error logs page.
+  /** The Results panel (highlighted JSON, one span per token) once its text matches `pattern`. */
+  const shown = (pattern) => page.locator('div', { hasText: pattern }).last().waitFor();
+  await pickOption(page, 0, 'POST');
+  await page.getByPlaceholder('classes/_User').fill('functions/e2eHello');
+  await page.locator('textarea').last().fill('{"name": "console"}');
+  await page.getByRole('button', { name: 'Send Query' }).click();
+  await shown(/^\{\s*"result": "Hello console"\s*\}$/);
+  await page.getByPlaceholder('classes/_User').fill('functions/e2eRefuse');
+  await page.getByRole('button', { name: 'Send Query' }).click();
+  await shown(/^\{\s*"code": 142,\s*"error": "refused"\s*\}$/);
+  await ctx.shot('api-console-post');
+  const { status, body } = await ctx.rest('GET', '/scriptlog?level=error&n=100');
+  assert.equal(status, 200);
+  const refusal = body.find((line) => String(line.message).includes('e2eRefuse'));
+  assert.ok(refusal, `no e2eRefuse line in /scriptlog?level=error: ${JSON.stringify(body).slice(0, 500)}`);
+  await openPage(ctx, 'logs/error');
+  await page.getByText(refusal.message.split('\n')[0], { exact: false }).first().waitFor();
+  await ctx.shot('logs-error');
 }
 
 /** Webhooks: "Create a Webhook" registers a function webhook (POST /hooks/functions), listed on the page;
