@@ -87,7 +87,7 @@ async function configParameters(ctx, assert) {
   const deleted = answered(page, 'PUT', '/config');
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   assert.equal((await deleted).status(), 200);
-  await page.getByText(p('Array'), { exact: true }).waitFor({ state: 'detached' });
+  await page.getByText(p('Array'), { exact: true }).first().waitFor({ state: 'detached' });
   await ctx.shot('config-edited');
 
   const { status, body } = await ctx.rest('GET', '/config');

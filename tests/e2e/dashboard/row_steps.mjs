@@ -118,7 +118,7 @@ async function rowActions(ctx, assert) {
   const removed = answered(page, 'PUT', `/schemas/${className}`);
   await page.getByRole('button', { name: 'Remove', exact: true }).click();
   assert.equal((await removed).status(), 200);
-  await page.getByText('doomed', { exact: true }).waitFor({ state: 'detached' });
+  await page.getByText('doomed', { exact: true }).first().waitFor({ state: 'detached' });  // header and dialog
   const schema = await restGet(ctx, assert, `/schemas/${className}`);
   assert.deepEqual(Object.keys(schema.fields).sort(), ['ACL', 'count', 'createdAt', 'objectId', 'title', 'updatedAt']);
   const objects = await restGet(ctx, assert, `/classes/${className}?order=createdAt`);
@@ -140,7 +140,7 @@ async function rowActions(ctx, assert) {
   const dropped = answered(page, 'DELETE', `/schemas/${className}`);
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   assert.equal((await dropped).status(), 200);
-  await page.getByText(className, { exact: true }).waitFor({ state: 'detached' });
+  await page.getByText(className, { exact: true }).first().waitFor({ state: 'detached' });  // sidebar and title
   await ctx.shot('class-deleted');
   // INVALID_CLASS_NAME maps to HTTP 400 (only OBJECT_NOT_FOUND is a 404), as Parse Server answers it.
   assert.deepEqual(await ctx.rest('GET', `/schemas/${className}`),
