@@ -116,3 +116,33 @@ async def test_master_key_only_delete_op_clears_the_flag(api):
     await api.put("/config", {"masterKeyOnly": {"counter": {"__op": "Delete"}}}, master=True)
     status, body = await api.get("/config")
     assert (status, body) == (200, {"params": {"counter": 1}})
+
+
+async def test_each_param_written_records_its_master_key_only_flag(api):
+    # Parse Server's PUT /config sets masterKeyOnly.<key> for every key of params: the flag sent, else false.
+    await put_config(api, params={"a": 1, "b": 2}, masterKeyOnly={"b": True})
+    status, body = await api.get("/config", master=True)
+    assert (status, body) == (200, {"params": {"a": 1, "b": 2}, "masterKeyOnly": {"a": False, "b": True}})
+
+
+async def test_rewriting_a_param_without_its_flag_makes_it_public_again(api):
+    await put_config(api, params={"a": 1}, masterKeyOnly={"a": True})
+    await put_config(api, params={"a": 2})
+    status, body = await api.get("/config", master=True)
+    assert (status, body) == (200, {"params": {"a": 2}, "masterKeyOnly": {"a": False}})
+    assert await params(api) == {"a": 2}
+
+
+async def test_deleting_a_param_leaves_its_flag_false(api):
+    await put_config(api, params={"a": 1, "b": 2}, masterKeyOnly={"a": True})
+    await put_config(api, params={"a": {"__op": "Delete"}})
+    status, body = await api.get("/config", master=True)
+    assert (status, body) == (200, {"params": {"b": 2}, "masterKeyOnly": {"a": False, "b": False}})
+
+
+async def test_deleting_a_param_with_its_flag_deleted_removes_both(api):
+    # Parse Dashboard deletes a parameter so: both sent as {"__op": "Delete"}.
+    await put_config(api, params={"a": 1, "b": 2}, masterKeyOnly={"a": True})
+    await put_config(api, params={"a": {"__op": "Delete"}}, masterKeyOnly={"a": {"__op": "Delete"}})
+    status, body = await api.get("/config", master=True)
+    assert (status, body) == (200, {"params": {"b": 2}, "masterKeyOnly": {"b": False}})

@@ -2,7 +2,8 @@
 
 One server (SQLite temp file, tests/e2e/cloud loaded), one `parse-dashboard --dev` process and one
 browser per module: dashboard/run.mjs drives every page an admin uses (dashboard/steps.mjs, the data
-browser's columns, rows, users and filters in data_steps.mjs over grid.mjs, admin_steps.mjs) and checks
+browser's columns, rows, users and filters in data_steps.mjs over data_browser.mjs, admin_steps.mjs, and
+row_steps.mjs: a File cell's upload, a relation's page, Edit's clone and delete actions) and checks
 each action's effect through the REST API, then each test below reports one step. Screenshots go to
 the module's tmp folder (printed; DASHBOARD_SHOTS: elsewhere). Skips only when chromium or
 tests/e2e/node_modules is missing locally; with CI=true they are required.
@@ -109,9 +110,11 @@ def dashboard_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
 STEPS = ["dataBrowser", "createClass", "config", "jobs", "logs", "apiConsole", "webhooks"]
 DATA_STEPS = ["addColumns", "rows", "users", "filters"]  # data_steps.mjs (appended to steps.mjs's steps)
 ADMIN_STEPS = ["classLevelPermissions", "protectedFields", "jobSchedule", "appSettings", "cloudCode"]  # admin_steps.mjs
+ROW_STEPS = ["fileUpload", "relationView", "rowActions"]  # row_steps.mjs (after admin_steps.mjs)
+CONFIG_STEPS = ["configParameters"]  # config_steps.mjs (last)
 
 
-@pytest.mark.parametrize("step", STEPS + DATA_STEPS + ADMIN_STEPS)
+@pytest.mark.parametrize("step", STEPS + DATA_STEPS + ADMIN_STEPS + ROW_STEPS + CONFIG_STEPS)
 def test_dashboard_page(dashboard_results: dict[str, dict], step: str) -> None:
     """The step ran in the dashboard, its effect read back through the REST API, and its page rendered."""
     result = dashboard_results.get(step)

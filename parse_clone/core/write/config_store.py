@@ -49,7 +49,8 @@ def _apply_op(key: str, current: Any, op: dict[str, Any]) -> Any:
 
 
 async def update(server: Any, params: Any, master_key_only: Any) -> None:
-    """Apply PUT /config changes: set values, `{"__op":"Delete"}` removes, masterKeyOnly flags merge."""
+    """Apply PUT /config changes: set values, `{"__op":"Delete"}` removes; each param sent records its
+    masterKeyOnly flag (false when not sent), and flags sent for params not in `params` merge."""
     if params is not None and not isinstance(params, dict):
         raise ParseError(ParseError.INVALID_JSON, "params must be an object")
     if master_key_only is not None and not isinstance(master_key_only, dict):
@@ -60,15 +61,23 @@ async def update(server: Any, params: Any, master_key_only: Any) -> None:
     flags = dict(stored.get("masterKeyOnly") or {})
     for key, value in (params or {}).items():
         op = value.get("__op") if isinstance(value, dict) else None
+        # As Parse Server: each param written (a Delete too) records its flag, false unless sent truthy;
+        # a flag sent as {"__op": "Delete"} (the dashboard's, deleting a param) is removed.
+        flag = (master_key_only or {}).get(key)
+        if isinstance(flag, dict) and flag.get("__op") == "Delete":
+            flags.pop(key, None)
+        else:
+            flags[key] = flag or False
         if op == "Delete":
             current.pop(key, None)
-            flags.pop(key, None)
         elif op is not None:
             current[key] = _apply_op(key, current.get(key), value)
         else:
             encode_value(value)  # validates; the value is kept as sent (file urls included)
             current[key] = value
     for key, value in (master_key_only or {}).items():
+        if key in (params or {}):
+            continue
         if value is True:
             flags[key] = True
         else:

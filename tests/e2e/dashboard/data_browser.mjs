@@ -47,6 +47,19 @@ export async function cell(page, row, column) {
   return found;
 }
 
+/** The server's next answer to `method` on a path ending in `pathEnd` (the Parse SDK's POSTs carrying
+ * `_method` count as that method). Its rejection is also caught, so a step that fails before awaiting it
+ * fails alone instead of ending the run. */
+export function answered(page, method, pathEnd) {
+  const answer = page.waitForResponse((response) => {
+    const request = response.request();
+    const override = /"_method":"([A-Z]+)"/.exec(request.postData() || '');
+    return new URL(response.url()).pathname.endsWith(pathEnd) && (override ? override[1] : request.method()) === method;
+  });
+  answer.catch(() => {});
+  return answer;
+}
+
 /** Runs `action` and waits for the server's answer to the write it causes (on the class, /users, /batch). */
 export async function saved(page, className, action) {
   const paths = [`/classes/${className}`, '/batch', ...(className === '_User' ? ['/users'] : [])];
@@ -56,6 +69,7 @@ export async function saved(page, className, action) {
     return paths.some((path) => pathname.includes(path))
       && request.method() === 'POST' && !(request.postData() || '').includes('"_method":"GET"');
   });
+  answer.catch(() => {});  // awaited below unless `action` throws
   await action();
   return answer;
 }

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { steps } from './steps.mjs';
 import { adminSteps } from './admin_steps.mjs';
+import { rowSteps } from './row_steps.mjs';
+import { configSteps } from './config_steps.mjs';
 
 const env = process.env;
 const ctx = {
@@ -55,7 +57,7 @@ ctx.url = (path) => `${ctx.dashboard}/apps/${encodeURIComponent(ctx.app)}/${path
 ctx.shot = (name) => page.screenshot({ path: `${ctx.shots}/${name}.png` });
 
 const results = {};
-for (const [name, step] of Object.entries({ ...steps, ...adminSteps })) {
+for (const [name, step] of Object.entries({ ...steps, ...adminSteps, ...rowSteps, ...configSteps })) {
   if (only && !only.includes(name)) continue;
   serverErrors.length = 0;
   try {

@@ -1,6 +1,6 @@
 // The dashboard pages an admin uses, one step each; each checks its effect through the REST API.
 // Steps share `ctx.state` (the class created first is used by the later ones) and run in this order.
-import { createClassInBrowser } from './data_browser.mjs';
+import { createClassInBrowser, openPage, pickOption } from './data_browser.mjs';
 import { dataSteps } from './data_steps.mjs';
 
 /** The sidebar and the data browser render the schema the server reports. */
@@ -91,7 +91,8 @@ async function logs(ctx, assert) {
 }
 
 /** API Console: a GET sent from the REST console with the master key comes back in its Results (here,
- * the Config step's parameter). */
+ * the Config step's parameter); POSTs to cloud functions show their result and their error; the error
+ * is on the Logs → Error page. */
 async function apiConsole(ctx, assert) {
   const { page } = ctx;
   assert.ok(ctx.state.paramName, 'the config step runs first');
@@ -102,22 +103,71 @@ async function apiConsole(ctx, assert) {
   await page.getByText(ctx.state.paramName).first().waitFor();
   await page.getByText('from the dashboard').first().waitFor();
   await ctx.shot('api-console');
+  // POST to a cloud function with JSON parameters: its result, then a refusing one's Parse error, shown as
+  // the server answers them; the refusal also reaches the Error logs page.
+  /** The Results panel (highlighted JSON, one span per token) once its text matches `pattern`. */
+  const shown = (pattern) => page.locator('div', { hasText: pattern }).last().waitFor();
+  await pickOption(page, 0, 'POST');
+  await page.getByPlaceholder('classes/_User').fill('functions/e2eHello');
+  await page.locator('textarea').last().fill('{"name": "console"}');
+  await page.getByRole('button', { name: 'Send Query' }).click();
+  await shown(/^\{\s*"result": "Hello console"\s*\}$/);
+  await page.getByPlaceholder('classes/_User').fill('functions/e2eRefuse');
+  await page.getByRole('button', { name: 'Send Query' }).click();
+  await shown(/^\{\s*"code": 142,\s*"error": "refused"\s*\}$/);
+  await ctx.shot('api-console-post');
+  const { status, body } = await ctx.rest('GET', '/scriptlog?level=error&n=100');
+  assert.equal(status, 200);
+  const refusal = body.find((line) => String(line.message).includes('e2eRefuse'));
+  assert.ok(refusal, `no e2eRefuse line in /scriptlog?level=error: ${JSON.stringify(body).slice(0, 500)}`);
+  await openPage(ctx, 'logs/error');
+  await page.getByText(refusal.message.split('\n')[0], { exact: false }).first().waitFor();
+  await ctx.shot('logs-error');
 }
 
-/** Webhooks: "Create a Webhook" registers a function webhook (POST /hooks/functions), listed on the page. */
+/** Webhooks: "Create a Webhook" registers a function webhook (POST /hooks/functions), listed on the page;
+ * its row's dialog changes its URL (PUT); a beforeSave trigger webhook on the created class is added,
+ * then deleted from its row (DELETE). REST reads back each state exactly. */
 async function webhooks(ctx, assert) {
   const { page } = ctx;
   const name = `dashHook${ctx.stamp}`;
-  await page.goto(ctx.url('webhooks'));
+  const className = ctx.state.className;
+  assert.ok(className, 'the createClass step runs first');
+  await openPage(ctx, 'webhooks');
   await page.getByText('Create a webhook').first().click();
   await page.getByPlaceholder('MyWebhook').fill(name);
   await page.locator('input[value="https://"]').fill('https://hooks.example.test/run');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByText(name, { exact: true }).first().waitFor();
+  assert.deepEqual(await ctx.rest('GET', `/hooks/functions/${name}`),
+    { status: 200, body: { functionName: name, url: 'https://hooks.example.test/run' } });
+
+  await page.locator('tr', { hasText: name }).getByText('https://hooks.example.test/run').click();
+  await page.getByText('Change your Webhook').waitFor();
+  await page.locator('input[value="https://hooks.example.test/run"]').fill('https://hooks.example.test/v2');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('tr', { hasText: name }).getByText('https://hooks.example.test/v2').waitFor();
+  assert.deepEqual(await ctx.rest('GET', `/hooks/functions/${name}`),
+    { status: 200, body: { functionName: name, url: 'https://hooks.example.test/v2' } });
+
+  await page.getByText('Create a webhook').first().click();
+  await pickOption(page, 0, 'beforeSave');
+  await pickOption(page, 1, className);
+  await page.locator('input[value="https://"]').fill('https://hooks.example.test/before');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  const triggerRow = page.locator('tr', { hasText: 'https://hooks.example.test/before' });
+  await triggerRow.waitFor();
   await ctx.shot('webhooks');
-  const { status, body } = await ctx.rest('GET', `/hooks/functions/${name}`);
-  assert.equal(status, 200);
-  assert.deepEqual(body, { functionName: name, url: 'https://hooks.example.test/run' });
+  const trigger = { className, triggerName: 'beforeSave', url: 'https://hooks.example.test/before' };
+  assert.deepEqual(await ctx.rest('GET', `/hooks/triggers/${className}/beforeSave`), { status: 200, body: trigger });
+
+  await triggerRow.locator('td').last().locator('svg').click();  // its trash icon
+  await page.getByText('Delete your Webhook').waitFor();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await triggerRow.waitFor({ state: 'detached' });
+  assert.deepEqual(await ctx.rest('GET', '/hooks/triggers'), { status: 200, body: [] });
+  assert.deepEqual(await ctx.rest('GET', '/hooks/functions'),
+    { status: 200, body: [{ functionName: name, url: 'https://hooks.example.test/v2' }] });
 }
 
 export const steps = { dataBrowser, createClass, config, jobs, logs, apiConsole, webhooks, ...dataSteps };
