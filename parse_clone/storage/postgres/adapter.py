@@ -51,7 +51,7 @@ from .names import (
 from .schema_hooks import SchemaHooks
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
 from .updates import set_clauses
-from .values import from_column, row_to_doc, to_column
+from .values import from_column, row_decoder, row_to_doc, to_column
 from .where import Params, Translation, non_null_keys, order_by, translate
 
 _CREATE_SCHEMA = (f'CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} ("className" varChar(120), "schema" jsonb, '
@@ -400,12 +400,13 @@ class PostgresAdapter(StorageAdapter):
         sql, params, tr = self._select(class_name, columns, fields, where, options, lock, want_score)
         text = want_score and tr.text_rank is not None
         rows = await st.fetch(conn, sql, params)
-        docs = []
-        for row in rows:
-            doc = row_to_doc(row, columns, fields)
-            if text:
+        if not rows:
+            return []
+        decode = row_decoder(columns, fields, tuple(rows[0].keys()))
+        docs = [decode(row) for row in rows]
+        if text:
+            for doc, row in zip(docs, rows):
                 doc["score"] = row["$score"]
-            docs.append(doc)
         if tr.residual is not None:
             test = matcher.compile_where(tr.residual)
             docs = [d for d in docs if test(d)]
