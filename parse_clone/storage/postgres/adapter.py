@@ -49,6 +49,7 @@ from .names import (
     unique_index_name,
 )
 from .schema_hooks import SchemaHooks
+from .statement_cache import StatementCache
 from .schema import from_pg_schema, relation_fields, table_columns, to_pg_schema
 from .updates import set_clauses
 from .values import from_column, row_decoder, row_to_doc, to_column
@@ -76,8 +77,7 @@ class PostgresAdapter(StorageAdapter):
         self._hooks = SchemaHooks(self._db.dsn, self._db.connect_options()) if schema_hooks else None
         self._columns: dict[str, dict[str, str]] = {}  # class -> column -> PostgreSQL type
         self._joins: set[str] = set()
-        # get-by-id SELECTs by (class, where shape, lock, skip, limit): (columns, fields, sql, params, translation)
-        self._id_selects: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._statements = StatementCache()  # translated SELECTs and counts by query shape
         self._unaccent: str | None = None  # schema-qualified unaccent(), for diacritic-insensitive $text
 
     # ----- lifecycle -----
@@ -123,7 +123,7 @@ class PostgresAdapter(StorageAdapter):
     def _forget(self) -> None:
         self._columns.clear()
         self._joins.clear()
-        self._id_selects.clear()
+        self._statements.clear()
 
     # ----- tables and columns -----
     async def _table_columns(self, conn: asyncpg.Connection, class_name: str) -> dict[str, str] | None:
@@ -344,22 +344,15 @@ class PostgresAdapter(StorageAdapter):
     def _select(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                 options: FindOptions | None = None, lock: bool = False,
                 want_score: bool = False) -> tuple[str, list[Any], Translation]:
-        """The SELECT for a where; a get by id (with its ACL test) reuses the statement of the last one."""
-        marked = None if want_score or (options and options.sort) else _with_id_mark(where)
-        if marked is None:
+        """The SELECT for a where, from the statement cache when a where of its shape was seen."""
+        if want_score:
             return self._select_once(class_name, columns, fields, where, options, lock, want_score)
-        template_where, object_id, shape = marked
-        key = (class_name, shape, lock, options.skip if options else 0, options.limit if options else None)
-        cached = self._id_selects.get(key)
-        if cached is None or cached[0] is not columns or cached[1] is not fields:
-            sql, template, tr = self._select_once(class_name, columns, fields, template_where, options, lock)
-            if tr.residual is not None or sum(v is _ID_MARK for v in template) != 1:
-                return self._select_once(class_name, columns, fields, where, options, lock)
-            if len(self._id_selects) > 512:
-                self._id_selects.clear()
-            cached = self._id_selects[key] = (columns, fields, sql, template, tr)
-        _, _, sql, template, tr = cached
-        return sql, [object_id if v is _ID_MARK else v for v in template], tr
+        # Everything _select_once reads besides the where and the table shape.
+        key = ("select", class_name, lock, tuple(options.sort) if options else (),
+               options.skip if options else 0, options.limit if options else None)
+        return self._statements.statement(
+            columns, fields, key, where,
+            lambda w: self._select_once(class_name, columns, fields, w, options, lock))
 
     def _select_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                      options: FindOptions | None = None, lock: bool = False,
@@ -440,12 +433,18 @@ class PostgresAdapter(StorageAdapter):
             if columns is None:
                 return 0
             fields = self._fields(class_name, schema)
-            params = Params()
-            tr = translate(where, columns, fields, params, self._unaccent)
+            sql, params, tr = self._statements.statement(
+                columns, fields, ("count", class_name), where,
+                lambda w: self._count_once(class_name, columns, fields, w))
             if tr.residual is not None:
                 return len(await self._matching(conn, class_name, schema, where))
-            return int(await st.fetchval(conn, f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}",
-                                       params.values) or 0)
+            return int(await st.fetchval(conn, sql, params) or 0)
+
+    def _count_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any],
+                    where: Where) -> tuple[str, list[Any], Translation]:
+        params = Params()
+        tr = translate(where, columns, fields, params, self._unaccent)
+        return f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}", params.values, tr
 
     async def find_one_and_update(self, class_name: str, schema: ClassSchema, where: Where,
                                   update: Update) -> Document | None:
@@ -694,31 +693,6 @@ class PostgresAdapter(StorageAdapter):
                                "VALUES ('1', $1, $2) ON CONFLICT (\"objectId\") DO UPDATE SET "
                                '"params" = excluded."params", "masterKeyOnly" = excluded."masterKeyOnly"',
                                params, master_key_only)
-
-
-class _IdMark(str):
-    """Stands for the objectId in a cached get-by-id statement's parameters (found by identity)."""
-
-
-_ID_MARK = _IdMark("objectId")
-
-
-def _with_id_mark(where: Where) -> tuple[Where, str, Any] | None:
-    """For a get by id, alone or in a top-level $and with ACL tests of plain values: the where with
-    the id replaced by the mark, the id, and a hashable shape of the rest; None for other wheres."""
-    if len(where) == 1 and type(where.get("objectId")) is str:
-        return {"objectId": _ID_MARK}, where["objectId"], ()
-    branches = where.get("$and")
-    if len(where) != 1 or not isinstance(branches, list) or not branches:
-        return None
-    first = branches[0]
-    if not (isinstance(first, dict) and len(first) == 1 and type(first.get("objectId")) is str):
-        return None
-    try:
-        shape = tuple(orjson.dumps(b, option=orjson.OPT_SORT_KEYS) for b in branches[1:])
-    except TypeError:
-        return None
-    return {"$and": [{"objectId": _ID_MARK}, *branches[1:]]}, first["objectId"], shape
 
 
 def _names_one_object(where: Where) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -49,6 +49,33 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(name, schema="pg_catalog", encoder=encode_json, decoder=decode_json)
 
 
+class _Lease:
+    """One pooled connection behind the fair semaphore (`Connections._acquire`); a plain context
+    manager, as reads run through it by the thousand (a generator-based one costs microseconds)."""
+
+    __slots__ = ("_turns", "_pool", "_conn")
+
+    def __init__(self, turns: asyncio.Semaphore, pool: asyncpg.Pool) -> None:
+        self._turns = turns
+        self._pool = pool
+        self._conn: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        await self._turns.acquire()
+        try:
+            self._conn = await self._pool.acquire()
+        except BaseException:
+            self._turns.release()
+            raise
+        return self._conn
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            await self._pool.release(self._conn)
+        finally:
+            self._turns.release()
+
+
 @dataclass
 class _Pinned:
     conn: asyncpg.Connection
@@ -78,15 +105,12 @@ class Connections:
         """What a single connection outside the pool takes of the pool's options (ssl)."""
         return {k: v for k, v in self.options.items() if k == "ssl"}
 
-    @asynccontextmanager
-    async def _acquire(self) -> AsyncIterator[asyncpg.Connection]:
+    def _acquire(self) -> _Lease:
         """A pooled connection, handed out first come, first served. asyncpg's own queue lets a newly
         arrived request take a just-released connection ahead of those already waiting, which
         under load starves some requests for hundreds of milliseconds; a fair semaphore in front
         of it keeps the wait in arrival order."""
-        async with self._turns:
-            async with self.pool.acquire() as conn:
-                yield conn
+        return _Lease(self._turns, self.pool)
 
     async def open(self) -> None:
         """Create the pool (one connection up front, more on demand)."""
@@ -140,15 +164,18 @@ class Connections:
             return None
         return pinned.group
 
-    @asynccontextmanager
-    async def read(self, max_time_ms: float | None) -> AsyncIterator[asyncpg.Connection]:
+    def read(self, max_time_ms: float | None) -> AbstractAsyncContextManager[asyncpg.Connection]:
         """A connection for one read under databaseOptions.maxTimeMS: its statements run with
         statement_timeout (SET LOCAL, in a transaction of their own), a cancelled one raises
         QueryTimeoutError. Without a limit, `use()`."""
-        if not max_time_ms:
-            async with self.use() as conn:
-                yield conn
-            return
+        if max_time_ms:
+            return self._timed_read(max_time_ms)
+        if self._pinned.get() is None:  # the common read: a pooled connection, no wrapper around it
+            return self._acquire()
+        return self.use()
+
+    @asynccontextmanager
+    async def _timed_read(self, max_time_ms: float) -> AsyncIterator[asyncpg.Connection]:
         async with self.use(atomic=True) as conn:
             await conn.execute(f"SET LOCAL statement_timeout = {max(1, int(max_time_ms))}")
             try:
