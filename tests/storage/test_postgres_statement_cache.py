@@ -121,3 +121,21 @@ def test_other_shapes_answer_as_translating_them(where):
     first = cache.statement(COLUMNS, FIELDS, ("k",), where, build)[:2]
     again = cache.statement(COLUMNS, FIELDS, ("k",), where, build)[:2]
     assert first == again == direct(where)
+
+
+def test_a_where_met_again_answers_its_own_parameters():
+    cache, build = StatementCache(), Counting()
+    where = bench_where("open", 5)
+    first = cache.statement(COLUMNS, FIELDS, ("k",), where, build)
+    first[1].append("changed by a caller")
+    again = cache.statement(COLUMNS, FIELDS, ("k",), where, build)
+    assert again[:2] == direct(where)
+
+
+def test_a_datetime_value_is_not_taken_for_its_iso_text():
+    cache, build = StatementCache(), Counting()
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    as_text = {"status": {"$gt": {"__type": "Date", "iso": when.isoformat()}}}
+    as_value = {"status": {"$gt": {"__type": "Date", "iso": when}}}
+    assert cache.statement(COLUMNS, FIELDS, ("k",), as_text, build)[:2] == direct(as_text)
+    assert cache.statement(COLUMNS, FIELDS, ("k",), as_value, build)[:2] == direct(as_value)

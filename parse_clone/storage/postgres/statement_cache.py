@@ -29,6 +29,9 @@ _LIST_OPS = frozenset(("$in", "$nin"))
 _PLAIN = (str, int, float)  # exact types: bool (an int) stays part of the shape
 _NOT_CACHEABLE = object()
 _MAX_ENTRIES = 512
+# Shape and exact keys are JSON text: a datetime, dataclass or str/int/dict/list subclass must not
+# pass for the JSON value it would be written as (it may translate differently), so it is refused.
+_JSON_ONLY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
 class _Skip(Exception):
@@ -37,7 +40,7 @@ class _Skip(Exception):
 
 def _fixed(value: Any) -> bytes:
     try:
-        return orjson.dumps(value)
+        return orjson.dumps(value, option=_JSON_ONLY)
     except TypeError:
         raise _Skip() from None
 
@@ -182,19 +185,33 @@ def _compile(where: Where, values: list[Any], build: Build) -> _Template | None:
 
 
 class StatementCache:
-    """Statements by (table shape, caller's key, where shape); one per adapter, cleared with its caches."""
+    """Statements by (table shape, caller's key, where shape); one per adapter, cleared with its caches.
+
+    In front of the shape entries sits a second map keyed by the where's exact JSON: a where met
+    again (the same list or count asked by many clients) skips even the shape walk."""
 
     def __init__(self) -> None:
         self._entries: dict[tuple[Any, ...], tuple[dict[str, str], dict[str, Any], Any]] = {}
+        self._exact: dict[tuple[Any, ...], tuple[dict[str, str], dict[str, Any], str, list[Any], Translation]] = {}
 
     def clear(self) -> None:
         """Forget every statement (tables or columns changed)."""
         self._entries.clear()
+        self._exact.clear()
 
     def statement(self, columns: dict[str, str], fields: dict[str, Any], key: tuple[Any, ...],
                   where: Where, build: Build) -> tuple[str, list[Any], Translation]:
         """`build(where)`, from the cache when a where of this shape was built before. `key` names
         everything else the SQL depends on (class, statement kind, sort, limit...)."""
+        try:
+            exact = orjson.dumps(where, option=_JSON_ONLY)
+            exact_key: tuple[Any, ...] | None = (id(columns), id(fields), key, exact)
+        except TypeError:
+            exact_key = None
+        if exact_key is not None:
+            hit = self._exact.get(exact_key)
+            if hit is not None and hit[0] is columns and hit[1] is fields:
+                return hit[2], list(hit[3]), hit[4]
         values: list[Any] = []
         try:
             shape, _ = _shape(where, values, _keep)
@@ -210,7 +227,12 @@ class StatementCache:
         template = entry[2]
         if template is _NOT_CACHEABLE:
             return build(where)
-        return template.sql, template.params(values), template.translation
+        params = template.params(values)
+        if exact_key is not None:
+            if len(self._exact) >= _MAX_ENTRIES:
+                self._exact.clear()
+            self._exact[exact_key] = (columns, fields, template.sql, params, template.translation)
+        return template.sql, list(params), template.translation
 
 
 def _keep(value: Any) -> Any:
