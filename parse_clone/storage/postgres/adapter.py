@@ -27,10 +27,10 @@ from .connection import Connections
 from .insert_group import InsertGroup
 from .names import quote_ident
 from .schema_hooks import SchemaHooks
-from .values import from_column, row_to_doc
+from .statement_cache import StatementCache
+from .values import from_column, row_decoder
 from .where import Params, Translation, non_null_keys, order_by, translate
 from .global_config import GlobalConfigStore
-from .id_marks import ID_MARK as _ID_MARK, with_id_mark as _with_id_mark
 from .index_store import IndexStore
 from .relations import RelationStore
 from .schema_store import CREATE_SCHEMA, SchemaStore
@@ -48,8 +48,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
         self._hooks = SchemaHooks(self._db.dsn, self._db.connect_options()) if schema_hooks else None
         self._columns: dict[str, dict[str, str]] = {}  # class -> column -> PostgreSQL type
         self._joins: set[str] = set()
-        # get-by-id SELECTs by (class, where shape, lock, skip, limit): (columns, fields, sql, params, translation)
-        self._id_selects: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._statements = StatementCache()  # translated SELECTs and counts by query shape
         # UPDATE ... RETURNING by id, by (class, where shape, update shape): (columns, fields, sql, where params)
         self._id_updates: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._inserts: dict[tuple[Any, ...], tuple[dict[str, str], str]] = {}  # (class, names, rows) -> (columns, sql)
@@ -98,7 +97,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
     def _forget(self) -> None:
         self._columns.clear()
         self._joins.clear()
-        self._id_selects.clear()
+        self._statements.clear()
         self._id_updates.clear()
         self._inserts.clear()
 
@@ -106,23 +105,16 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
     def _select(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                 options: FindOptions | None = None, lock: bool = False,
                 want_score: bool = False) -> tuple[str, list[Any], Translation]:
-        """The SELECT for a where; a get by id (with its ACL test) reuses the statement of the last one."""
-        marked = None if want_score or (options and options.sort) else _with_id_mark(where)
-        if marked is None:
+        """The SELECT for a where, from the statement cache when a where of its shape was seen."""
+        if want_score:
             return self._select_once(class_name, columns, fields, where, options, lock, want_score)
-        template_where, object_id, shape = marked
-        key = (class_name, shape, lock, options.skip if options else 0, options.limit if options else None,
+        # Everything _select_once reads besides the where and the table shape.
+        key = ("select", class_name, lock, tuple(options.sort) if options else (),
+               options.skip if options else 0, options.limit if options else None,
                options.fields if options else None)
-        cached = self._id_selects.get(key)
-        if cached is None or cached[0] is not columns or cached[1] is not fields:
-            sql, template, tr = self._select_once(class_name, columns, fields, template_where, options, lock)
-            if tr.residual is not None or sum(v is _ID_MARK for v in template) != 1:
-                return self._select_once(class_name, columns, fields, where, options, lock)
-            if len(self._id_selects) > 512:
-                self._id_selects.clear()
-            cached = self._id_selects[key] = (columns, fields, sql, template, tr)
-        _, _, sql, template, tr = cached
-        return sql, [object_id if v is _ID_MARK else v for v in template], tr
+        return self._statements.statement(
+            columns, fields, key, where,
+            lambda w: self._select_once(class_name, columns, fields, w, options, lock))
 
     def _select_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                      options: FindOptions | None = None, lock: bool = False,
@@ -166,12 +158,13 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
         sql, params, tr = self._select(class_name, columns, fields, where, options, lock, want_score)
         text = want_score and tr.text_rank is not None
         rows = await st.fetch(conn, sql, params)
-        docs = []
-        for row in rows:
-            doc = row_to_doc(row, columns, fields)
-            if text:
+        if not rows:
+            return []
+        decode = row_decoder(columns, fields, tuple(rows[0].keys()))
+        docs = [decode(row) for row in rows]
+        if text:
+            for doc, row in zip(docs, rows):
                 doc["score"] = row["$score"]
-            docs.append(doc)
         if tr.residual is not None:
             test = matcher.compile_where(tr.residual)
             docs = [d for d in docs if test(d)]
@@ -207,12 +200,18 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
             if columns is None:
                 return 0
             fields = self._fields(class_name, schema)
-            params = Params()
-            tr = translate(where, columns, fields, params, self._unaccent)
+            sql, params, tr = self._statements.statement(
+                columns, fields, ("count", class_name), where,
+                lambda w: self._count_once(class_name, columns, fields, w))
             if tr.residual is not None:
                 return len(await self._matching(conn, class_name, schema, where))
-            return int(await st.fetchval(conn, f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}",
-                                       params.values) or 0)
+            return int(await st.fetchval(conn, sql, params) or 0)
+
+    def _count_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any],
+                    where: Where) -> tuple[str, list[Any], Translation]:
+        params = Params()
+        tr = translate(where, columns, fields, params, self._unaccent)
+        return f"SELECT count(*) FROM {quote_ident(class_name)} WHERE {tr.sql}", params.values, tr
 
     async def distinct(self, class_name: str, schema: ClassSchema, where: Where, field_name: str) -> list[Any]:
         """SELECT DISTINCT of a column (jsonb arrays contribute their elements), nulls left out;

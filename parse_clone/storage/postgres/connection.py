@@ -150,15 +150,18 @@ class Connections:
             return None
         return pinned.group
 
-    @asynccontextmanager
-    async def read(self, max_time_ms: float | None) -> AsyncIterator[asyncpg.Connection]:
+    def read(self, max_time_ms: float | None) -> AbstractAsyncContextManager[asyncpg.Connection]:
         """A connection for one read under databaseOptions.maxTimeMS: its statements run with
         statement_timeout (SET LOCAL, in a transaction of their own), a cancelled one raises
         QueryTimeoutError. Without a limit, `use()`."""
-        if not max_time_ms:
-            async with self.use() as conn:
-                yield conn
-            return
+        if max_time_ms:
+            return self._timed_read(max_time_ms)
+        if self._pinned.get() is None:  # the common read: a pooled connection, no wrapper around it
+            return self._acquire()
+        return self.use()
+
+    @asynccontextmanager
+    async def _timed_read(self, max_time_ms: float) -> AsyncIterator[asyncpg.Connection]:
         async with self.use(atomic=True) as conn:
             await conn.execute(f"SET LOCAL statement_timeout = {max(1, int(max_time_ms))}")
             try:
