@@ -4,6 +4,7 @@ size, and connections that must not be reused (closed, left in a transaction, ca
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import asyncpg
 import pytest
@@ -100,18 +101,29 @@ async def test_a_waiter_gets_a_new_connection_when_one_is_dropped(pool: Pool) ->
     pool.release(second)
 
 
-async def test_a_cancelled_waiter_leaves_the_queue(pool: Pool) -> None:
+async def _both_held_and_two_waiting(pool: Pool) -> tuple[Any, Any, asyncio.Task[Any], asyncio.Task[Any]]:
+    """A pool of two with both connections out and two acquires queued behind them (`gone`, `kept`)."""
     first, second = await pool.acquire(), await pool.acquire()
     gone = asyncio.create_task(pool.acquire())
     kept = asyncio.create_task(pool.acquire())
     await asyncio.sleep(0.01)
-    gone.cancel()
-    await asyncio.sleep(0)
-    pool.release(first)
+    return first, second, gone, kept
+
+
+async def _kept_got_first(pool: Pool, first: Any, second: Any, gone: asyncio.Task[Any],
+                          kept: asyncio.Task[Any]) -> None:
     assert await asyncio.wait_for(kept, 5) is first
     assert gone.cancelled()
     pool.release(first)
     pool.release(second)
+
+
+async def test_a_cancelled_waiter_leaves_the_queue(pool: Pool) -> None:
+    first, second, gone, kept = await _both_held_and_two_waiting(pool)
+    gone.cancel()
+    await asyncio.sleep(0)
+    pool.release(first)
+    await _kept_got_first(pool, first, second, gone, kept)
 
 
 async def test_a_cancelled_query_does_not_poison_the_next_request(pool: Pool) -> None:
@@ -168,13 +180,7 @@ async def test_a_connection_lost_while_idle_is_replaced(pool: Pool) -> None:
 
 
 async def test_a_connection_handed_to_a_cancelled_waiter_goes_to_the_next(pool: Pool) -> None:
-    first, second = await pool.acquire(), await pool.acquire()
-    gone = asyncio.create_task(pool.acquire())
-    kept = asyncio.create_task(pool.acquire())
-    await asyncio.sleep(0.01)
+    first, second, gone, kept = await _both_held_and_two_waiting(pool)
     pool.release(first)  # handed to `gone`, which is cancelled before it runs
     gone.cancel()
-    assert await asyncio.wait_for(kept, 5) is first
-    assert gone.cancelled()
-    pool.release(first)
-    pool.release(second)
+    await _kept_got_first(pool, first, second, gone, kept)

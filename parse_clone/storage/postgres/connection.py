@@ -154,11 +154,7 @@ class Connections:
         """A connection for one read under databaseOptions.maxTimeMS: its statements run with
         statement_timeout (SET LOCAL, in a transaction of their own), a cancelled one raises
         QueryTimeoutError. Without a limit, `use()`."""
-        if max_time_ms:
-            return self._timed_read(max_time_ms)
-        if self._pinned.get() is None:  # the common read: a pooled connection, no wrapper around it
-            return self._acquire()
-        return self.use()
+        return self._timed_read(max_time_ms) if max_time_ms else self.use()
 
     @asynccontextmanager
     async def _timed_read(self, max_time_ms: float) -> AsyncIterator[asyncpg.Connection]:

@@ -1,5 +1,6 @@
-"""The objectId mark: a get or update by id keeps its statement by the shape of the rest of the
-where (its ACL tests), with the id as a parameter found by identity."""
+"""The objectId mark: an update by id (writes.py) keeps its statement by the shape of the rest of
+the where (its ACL tests), with the id as a parameter found by identity. Reads use the more
+general statement_cache.py."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from ..base import Where
 
 
 class IdMark(str):
-    """Stands for the objectId in a cached get-by-id statement's parameters (found by identity)."""
+    """Stands for the objectId in a cached update-by-id statement's parameters (found by identity)."""
 
 
 ID_MARK = IdMark("objectId")
 
 
 def with_id_mark(where: Where) -> tuple[Where, str, Any] | None:
-    """For a get by id, alone or in a top-level $and with ACL tests of plain values: the where with
+    """For an update by id, alone or in a top-level $and with ACL tests of plain values: the where with
     the id replaced by the mark, the id, and a hashable shape of the rest; None for other wheres."""
     if len(where) == 1 and type(where.get("objectId")) is str:
         return {"objectId": ID_MARK}, where["objectId"], ()
