@@ -65,6 +65,27 @@ async def test_an_update_behind_an_acl_test_is_one_statement(pg: PostgresAdapter
     assert (await pg.find("Job", SCHEMA, {"objectId": "b2"}, ONE))[0]["visits"] == 1
 
 
+async def test_updates_by_id_of_one_shape_are_translated_once(pg: PostgresAdapter, monkeypatch) -> None:
+    await pg.create_object("Job", SCHEMA, make_doc("a1", visits=1, _wperm=["u1"]))
+    await pg.create_object("Job", SCHEMA, make_doc("b2", visits=5, _wperm=["u2"]))
+    translate = pg._update_once
+    calls = []
+    monkeypatch.setattr(pg, "_update_once", lambda *a: calls.append(a) or translate(*a))
+
+    def by(object_id: str, user: str) -> dict:
+        return {"$and": [{"objectId": object_id}, {"_wperm": {"$in": [None, "*", user]}}]}
+
+    bump = {"visits": {"__op": "Increment", "amount": 1}}
+    assert (await pg.find_one_and_update("Job", SCHEMA, by("a1", "u1"), bump))["visits"] == 2
+    first = len(calls)
+    assert (await pg.find_one_and_update("Job", SCHEMA, by("b2", "u2"), bump))["visits"] == 6
+    assert await pg.find_one_and_update("Job", SCHEMA, by("a1", "u2"), bump) is None
+    assert (await pg.find_one_and_update("Job", SCHEMA, by("a1", "u1"), {"visits": {"__op": "Increment",
+                                                                            "amount": 10}}))["visits"] == 12
+    assert len(calls) == first
+    assert [d["visits"] for d in await pg.find("Job", SCHEMA, {}, FindOptions(sort=[("objectId", 1)]))] == [12, 6]
+
+
 async def test_a_write_group_keeps_each_write_on_its_own(pg: PostgresAdapter) -> None:
     await pg.ensure_unique("Job", SCHEMA, ["status"])
     async with pg.write_group():

@@ -48,9 +48,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
         self._hooks = SchemaHooks(self._db.dsn, self._db.connect_options()) if schema_hooks else None
         self._columns: dict[str, dict[str, str]] = {}  # class -> column -> PostgreSQL type
         self._joins: set[str] = set()
-        self._statements = StatementCache()  # translated SELECTs and counts by query shape
-        # UPDATE ... RETURNING by id, by (class, where shape, update shape): (columns, fields, sql, where params)
-        self._id_updates: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._statements = StatementCache()  # translated SELECTs, counts and UPDATE ... RETURNING by shape
         self._inserts: dict[tuple[Any, ...], tuple[dict[str, str], str]] = {}  # (class, names, rows) -> (columns, sql)
         self._unaccent: str | None = None  # schema-qualified unaccent(), for diacritic-insensitive $text
 
@@ -98,7 +96,6 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
         self._columns.clear()
         self._joins.clear()
         self._statements.clear()
-        self._id_updates.clear()
         self._inserts.clear()
 
     # ----- reads -----

@@ -200,14 +200,17 @@ class StatementCache:
         self._exact.clear()
 
     def statement(self, columns: dict[str, str], fields: dict[str, Any], key: tuple[Any, ...],
-                  where: Where, build: Build) -> tuple[str, list[Any], Translation]:
+                  where: Where, build: Build, repeats: bool = True) -> tuple[str, list[Any], Translation]:
         """`build(where)`, from the cache when a where of this shape was built before. `key` names
-        everything else the SQL depends on (class, statement kind, sort, limit...)."""
-        try:
-            exact = orjson.dumps(where, option=_JSON_ONLY)
-            exact_key: tuple[Any, ...] | None = (id(columns), id(fields), key, exact)
-        except TypeError:
-            exact_key = None
+        everything else the SQL depends on (class, statement kind, sort, limit...). `repeats=False`
+        (an update by id: each names another object) keeps the where out of the exact map, where
+        it would only push out the wheres that do repeat."""
+        exact_key: tuple[Any, ...] | None = None
+        if repeats:
+            try:
+                exact_key = (id(columns), id(fields), key, orjson.dumps(where, option=_JSON_ONLY))
+            except TypeError:
+                pass
         if exact_key is not None:
             hit = self._exact.get(exact_key)
             if hit is not None and hit[0] is columns and hit[1] is fields:

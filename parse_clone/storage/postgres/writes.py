@@ -15,13 +15,13 @@ from ...language.values import new_object_id
 from ..base import ClassSchema, Document, FindOptions, Update, Where
 from ..sqlite.updates import apply_update, seed_from_where
 from . import statements as st
-from .id_marks import ID_MARK as _ID_MARK, with_id_mark as _with_id_mark
 from .insert_group import ParkedInsert
 from .names import join_table, pg_type_for, quote_ident
 from .schema import relation_fields
 from .updates import Shape, set_clauses, set_values, update_shape
 from .values import row_to_doc, to_column
-from .where import Params, translate
+from .statement_cache import StatementCache
+from .where import Params, Translation, translate
 from .tables import TableCache
 
 
@@ -53,7 +53,7 @@ def _insert_sql(class_name: str, columns: dict[str, str], names: tuple[str, ...]
 class ObjectWrites(TableCache):
     """create, update, upsert and delete (reads of matching rows come from the adapter's `_matching`)."""
 
-    _id_updates: dict[tuple[Any, ...], tuple[Any, ...]]  # statement caches, made in PostgresAdapter.__init__
+    _statements: StatementCache  # statement caches, made in PostgresAdapter.__init__
     _inserts: dict[tuple[Any, ...], tuple[dict[str, str], str]]
 
     async def create_object(self, class_name: str, schema: ClassSchema, doc: Document, *,
@@ -147,41 +147,30 @@ class ObjectWrites(TableCache):
 
     def _update_statement(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
                           update: Update) -> tuple[str, list[Any]] | None:
-        """The UPDATE ... RETURNING and its parameters, or None when SQL cannot apply it. An update by
-        id (with its ACL tests) reuses the statement of the last one of the same shape."""
+        """The UPDATE ... RETURNING and its parameters, or None when SQL cannot apply it. The statement
+        comes from the statement cache by update shape and where shape (an update by id behind its
+        ACL tests is translated once, then only the id and the values change)."""
         shape = update_shape(update, columns)
         if shape is None:
             return None
-        marked = _with_id_mark(where)
-        if marked is None:
-            built = self._update_once(class_name, columns, fields, where, shape, update)
-            return None if built is None else (built[0], built[1] + set_values(shape, update, columns, fields))
-        template_where, object_id, where_shape = marked
-        key = (class_name, where_shape, shape)
-        cached = self._id_updates.get(key)
-        if cached is None or cached[0] is not columns or cached[1] is not fields:
-            built = self._update_once(class_name, columns, fields, template_where, shape, update)
-            if built is None or sum(v is _ID_MARK for v in built[1]) != 1:
-                built = self._update_once(class_name, columns, fields, where, shape, update)
-                return None if built is None else (built[0], built[1] + set_values(shape, update, columns, fields))
-            if len(self._id_updates) > 512:
-                self._id_updates.clear()
-            cached = self._id_updates[key] = (columns, fields, *built)
-        _, _, sql, template = cached
-        return sql, [object_id if v is _ID_MARK else v for v in template] + set_values(shape, update, columns, fields)
-
-    def _update_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
-                     shape: Shape, update: Update) -> tuple[str, list[Any]] | None:
-        """The statement for one where, and the where's parameters (the SET values follow them)."""
-        params = Params()
-        tr = translate(where, columns, fields, params, self._unaccent)
+        sql, where_params, tr = self._statements.statement(
+            columns, fields, ("update", class_name, shape), where,
+            lambda w: self._update_once(class_name, columns, fields, w, shape, update), repeats=False)
         if tr.residual is not None:
             return None
+        return sql, where_params + set_values(shape, update, columns, fields)
+
+    def _update_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any], where: Where,
+                     shape: Shape, update: Update) -> tuple[str, list[Any], Translation]:
+        """The statement for one where, the where's parameters (the SET values follow them) and its
+        translation (a residual means SQL cannot select the rows)."""
+        params = Params()
+        tr = translate(where, columns, fields, params, self._unaccent)
         where_params = list(params.values)
         clauses = set_clauses(shape, update, columns, fields, params)
         names = ", ".join(quote_ident(c) for c in columns)
         sql = f"UPDATE {quote_ident(class_name)} SET {', '.join(clauses)} WHERE {tr.sql} RETURNING {names}"
-        return sql, where_params
+        return sql, where_params, tr
 
     async def update_many(self, class_name: str, schema: ClassSchema, where: Where, update: Update) -> int:
         """Lock every match and update it; how many matched."""
