@@ -33,6 +33,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DASHBOARD_BIN = E2E_DIR / "node_modules" / ".bin" / "parse-dashboard"
 APP_NAME = "parse_clone e2e"
 REST_KEY = "rest"  # _base_command's --restAPIKey
+SETTINGS_CLASS = "DashboardSettings"  # where the dashboard keeps its settings once told to keep them on the server
 STARTUP_TIMEOUT_S = 60.0
 STORY_TIMEOUT_S = 600.0
 
@@ -56,10 +57,12 @@ def _server_command(port: int, database: Path) -> list[str]:
 
 def _dashboard_config(target: Target, workdir: Path) -> Path:
     """The dashboard's config file: the app with its client keys (Browse as User logs in with the JavaScript
-    key, the REST Console sends the REST key without the master key) and its GraphQL endpoint."""
+    key, the REST Console sends the REST key without the master key), its GraphQL endpoint and the class
+    for settings kept on the server."""
     config = {"apps": [{"appName": APP_NAME, "appId": target.app_id, "masterKey": target.master_key,
                         "javascriptKey": target.js_key, "restKey": REST_KEY, "serverURL": target.url,
-                        "graphQLServerURL": target.url.rsplit("/", 1)[0] + "/graphql"}]}
+                        "graphQLServerURL": target.url.rsplit("/", 1)[0] + "/graphql",
+                        "config": {"className": SETTINGS_CLASS}}]}
     path = workdir / "dashboard-config.json"
     path.write_text(json.dumps(config))
     return path
@@ -110,7 +113,7 @@ def dashboard_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
             results_path = workdir / "results.json"
             env = {**os.environ, "SERVER_URL": target.url, "DASHBOARD_URL": dashboard, "APP_NAME": APP_NAME,
                    "APP_ID": target.app_id, "MASTER_KEY": target.master_key, "JS_KEY": target.js_key,
-                   "REST_KEY": REST_KEY, "SHOTS": str(shots),
+                   "REST_KEY": REST_KEY, "SETTINGS_CLASS": SETTINGS_CLASS, "SHOTS": str(shots),
                    "RESULTS": str(results_path), "CHROMIUM": CHROMIUM}
             done = subprocess.run(["node", str(E2E_DIR / "dashboard" / "run.mjs")], cwd=E2E_DIR, env=env,
                                   capture_output=True, text=True, timeout=STORY_TIMEOUT_S)
@@ -130,7 +133,7 @@ ROW_STEPS = ["fileUpload", "relationView", "rowActions"]  # row_steps.mjs (after
 CONFIG_STEPS = ["configParameters"]  # config_steps.mjs
 LATER_STEPS = ["browseAsUser", "runAsUser",  # as_user_steps.mjs
                "graphqlConsole", "jsConsole",  # console_steps.mjs
-               "views", "canvas"]  # view_steps.mjs
+               "views", "canvas", "viewsOnServer"]  # view_steps.mjs
 
 
 @pytest.mark.parametrize("step", STEPS + DATA_STEPS + ADMIN_STEPS + ROW_STEPS + CONFIG_STEPS + LATER_STEPS)

@@ -1,5 +1,6 @@
 // Parse Dashboard against the server under test, in Debian chromium (playwright-core).
-// SERVER_URL, DASHBOARD_URL, APP_NAME, APP_ID, MASTER_KEY, JS_KEY, REST_KEY, SHOTS (screenshot folder), RESULTS (a JSON file),
+// SERVER_URL, DASHBOARD_URL, APP_NAME, APP_ID, MASTER_KEY, JS_KEY, REST_KEY, SETTINGS_CLASS (the
+// dashboard's config.className), SHOTS (screenshot folder), RESULTS (a JSON file),
 // CHROMIUM. Every step drives one page as an admin would and checks its effect through the REST API;
 // a failing step is recorded (with a screenshot) and the next one still runs.
 import { chromium } from 'playwright-core';
@@ -22,6 +23,7 @@ const ctx = {
   masterKey: env.MASTER_KEY,
   jsKey: env.JS_KEY,
   restKey: env.REST_KEY,
+  settingsClass: env.SETTINGS_CLASS,
   shots: env.SHOTS,
   stamp: Date.now().toString(36),
   state: {},
