@@ -58,6 +58,22 @@ async def test_master_key_only_params_are_hidden_from_clients(api):
     assert not body["masterKeyOnly"].get("public")
 
 
+async def test_clients_get_the_public_params_with_their_false_flags(api):
+    # Parse Server's GET /config without the master key drops each master-key-only param from params and
+    # from masterKeyOnly, and answers the other flags as stored.
+    await put_config(api, params={"internal": "secret", "public": "ok"}, masterKeyOnly={"internal": True})
+    assert await api.get("/config") == (200, {"params": {"public": "ok"}, "masterKeyOnly": {"public": False}})
+
+
+async def test_clients_get_empty_params_when_every_param_is_master_key_only(api):
+    await put_config(api, params={"internal": "secret"}, masterKeyOnly={"internal": True})
+    assert await api.get("/config") == (200, {"params": {}, "masterKeyOnly": {}})
+
+
+async def test_never_written_config_has_no_master_key_only_flags(api):
+    assert await api.get("/config", master=True) == (200, {"params": {}})
+
+
 async def test_master_key_only_can_be_lifted(api):
     await put_config(api, params={"internal": "secret"}, masterKeyOnly={"internal": True})
     await put_config(api, params={"internal": "secret"}, masterKeyOnly={"internal": False})
@@ -115,7 +131,7 @@ async def test_master_key_only_delete_op_clears_the_flag(api):
     await api.put("/config", {"params": {"counter": 1}, "masterKeyOnly": {"counter": True}}, master=True)
     await api.put("/config", {"masterKeyOnly": {"counter": {"__op": "Delete"}}}, master=True)
     status, body = await api.get("/config")
-    assert (status, body) == (200, {"params": {"counter": 1}})
+    assert (status, body) == (200, {"params": {"counter": 1}, "masterKeyOnly": {}})
 
 
 async def test_each_param_written_records_its_master_key_only_flag(api):

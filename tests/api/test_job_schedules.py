@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 import pytest
@@ -131,3 +132,31 @@ async def test_the_server_starts_and_stops_its_scheduler(api, runs):
     assert job_scheduler(api.server)._task is not None
     await stop_cloud(api.server)
     assert job_scheduler(api.server)._task is None
+
+
+async def test_a_schedule_written_while_the_scheduler_waits_runs_without_waiting_for_the_next_tick(api, runs):
+    from parse_clone.core.hooks.job_schedules import job_scheduler
+    from parse_clone.core.hooks.runtime import start_cloud, stop_cloud
+
+    scheduler = job_scheduler(api.server)
+    scheduler.interval = 3600.0  # only a wake-up can tick again during this test
+    ticks: asyncio.Queue[list[str]] = asyncio.Queue()
+    tick = scheduler.tick
+
+    async def reported_tick() -> list[str]:
+        started = await tick()
+        ticks.put_nowait(started)
+        return started
+
+    scheduler.tick = reported_tick  # type: ignore[method-assign]
+    await start_cloud(api.server)
+    try:
+        assert await asyncio.wait_for(ticks.get(), 10) == []  # the tick at start, before any schedule exists
+        status, _ = await post_schedule(api, jobName="cleanup", params='{"now": true}',
+                                        startAfter="2026-01-01T00:00:00.000Z")
+        assert status == 201
+        [job_id] = await asyncio.wait_for(ticks.get(), 10)
+        row = await finished(api, job_id)
+        assert (row["jobName"], row["status"], row["params"]) == ("cleanup", "succeeded", {"now": True})
+    finally:
+        await stop_cloud(api.server)

@@ -298,7 +298,8 @@ async def test_config_reads_the_global_config_row(api, parse_db):
     status, body = await api.get("/config")
     assert (status, body) == (200, {"params": {
         "companies": ["US", "DK"], "maxItems": 5, "launch": {"__type": "Date", "iso": "2024-01-01T00:00:00.000Z"},
-        "logo": {"__type": "File", "name": "x_logo.png", "url": "http://files.example/x_logo.png"}}})
+        "logo": {"__type": "File", "name": "x_logo.png", "url": "http://files.example/x_logo.png"}},
+        "masterKeyOnly": {"companies": False, "maxItems": False, "launch": False, "logo": False}})
 
 
 async def test_config_with_the_master_key_shows_master_key_only_params(api, parse_db):

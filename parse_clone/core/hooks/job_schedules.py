@@ -140,7 +140,8 @@ async def _claim(server: "Server", schedule: dict[str, Any], slot: datetime) -> 
 
 
 class JobScheduler:
-    """Runs one server's due schedules every TICK_SECONDS (`clock`: seconds since the epoch)."""
+    """Runs one server's due schedules every TICK_SECONDS, and at once when a schedule is written
+    (`clock`: seconds since the epoch)."""
 
     def __init__(self, server: "Server", clock: Callable[[], float] = time.time,
                  interval: float = TICK_SECONDS) -> None:
@@ -148,6 +149,7 @@ class JobScheduler:
         self.clock = clock
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._woken = asyncio.Event()
 
     async def tick(self) -> list[str]:
         """Start every due schedule's job once; the `_JobStatus` ids of the runs started."""
@@ -172,13 +174,21 @@ class JobScheduler:
                 log.warning("scheduled job %s did not start: %s", name, exc.message)
         return started
 
+    def wake(self) -> None:
+        """Tick now rather than at the next interval: a schedule written to start now runs now."""
+        self._woken.set()
+
     async def _loop(self) -> None:
         while True:
+            self._woken.clear()
             try:
                 await self.tick()
             except Exception:  # noqa: BLE001 - one bad tick must not stop the schedules
                 log.exception("job scheduler tick failed")
-            await asyncio.sleep(self.interval)
+            try:
+                await asyncio.wait_for(self._woken.wait(), self.interval)
+            except asyncio.TimeoutError:
+                pass
 
     def start(self) -> None:
         """Tick in the background until stop()."""

@@ -10,14 +10,18 @@ from ...language.transform import encode_value
 
 
 async def read(server: Any, is_master: bool) -> dict[str, Any]:
-    """The config as GET /config answers it."""
+    """The config as GET /config answers it: {params} when nothing was ever stored, else {params,
+    masterKeyOnly}; without the master key both leave out the master-key-only params (as Parse Server)."""
     stored = await server.storage.get_config()
     params = dict(stored.get("params") or {})
     master_only = dict(stored.get("masterKeyOnly") or {})
+    if not params and not master_only:
+        return {"params": {}}  # Parse Server answers a missing _GlobalConfig row so
     params = {k: _decode(v, server) for k, v in params.items()}
-    if is_master:
-        return {"params": params, "masterKeyOnly": master_only}
-    return {"params": {k: v for k, v in params.items() if not master_only.get(k)}}
+    if not is_master:
+        params = {k: v for k, v in params.items() if not master_only.get(k)}
+        master_only = {k: v for k, v in master_only.items() if not v}
+    return {"params": params, "masterKeyOnly": master_only}
 
 
 def _decode(value: Any, server: Any) -> Any:

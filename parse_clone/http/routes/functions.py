@@ -8,7 +8,7 @@ from typing import Any
 from ...core import rest
 from ...core.hooks import functions
 from ...core.hooks.job_schedules import CLASS_NAME as SCHEDULES
-from ...core.hooks.job_schedules import check_schedule
+from ...core.hooks.job_schedules import check_schedule, job_scheduler
 from ...core.query import find as query
 from ...core.query.options import QueryOptions
 from ...core.runtime.server import Server
@@ -60,12 +60,14 @@ def _schedule_body(server: Server, req: ParseRequest) -> dict[str, Any]:
 async def create_schedule(server: Server, req: ParseRequest) -> Reply:
     """POST /cloud_code/jobs {"job_schedule": {...}}: 201 {objectId, createdAt}."""
     result = await rest.create(server, req.auth, SCHEDULES, _schedule_body(server, req))
+    job_scheduler(server).wake()
     return Reply(result.response, 201)
 
 
 async def edit_schedule(server: Server, req: ParseRequest) -> Reply:
     """PUT /cloud_code/jobs/:objectId: {"response": {updatedAt}} (Parse Server's shape)."""
     result = await rest.update(server, req.auth, SCHEDULES, req.params["objectId"], _schedule_body(server, req))
+    job_scheduler(server).wake()
     return Reply({"response": result.response})
 
 

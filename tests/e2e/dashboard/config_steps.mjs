@@ -18,7 +18,12 @@ async function fillValue(page, dialog, type, value) {
     await minutes.fill(String(value.minutes));
     await picker.getByRole('button', { name: 'Set time' }).click();
   } else if (type === 'File') {
+    // The dialog uploads the file at once and takes it as the value only when the upload answers: till
+    // then Create does nothing.
+    const uploaded = answered(page, 'POST', `/files/${value.name}`);
     await dialog.locator('input[type=file]').setInputFiles({ name: value.name, mimeType: 'text/plain', buffer: value.buffer });
+    const status = (await uploaded).status();
+    if (status !== 201) throw new Error(`uploading ${value.name} answered ${status}`);
   }
 }
 

@@ -1,5 +1,6 @@
 // Parse Dashboard against the server under test, in Debian chromium (playwright-core).
-// SERVER_URL, DASHBOARD_URL, APP_NAME, APP_ID, MASTER_KEY, SHOTS (screenshot folder), RESULTS (a JSON file),
+// SERVER_URL, DASHBOARD_URL, APP_NAME, APP_ID, MASTER_KEY, JS_KEY, REST_KEY, SETTINGS_CLASS (the
+// dashboard's config.className), SHOTS (screenshot folder), RESULTS (a JSON file),
 // CHROMIUM. Every step drives one page as an admin would and checks its effect through the REST API;
 // a failing step is recorded (with a screenshot) and the next one still runs.
 import { chromium } from 'playwright-core';
@@ -9,6 +10,9 @@ import { steps } from './steps.mjs';
 import { adminSteps } from './admin_steps.mjs';
 import { rowSteps } from './row_steps.mjs';
 import { configSteps } from './config_steps.mjs';
+import { asUserSteps } from './as_user_steps.mjs';
+import { consoleSteps } from './console_steps.mjs';
+import { viewSteps } from './view_steps.mjs';
 
 const env = process.env;
 const ctx = {
@@ -17,6 +21,9 @@ const ctx = {
   app: env.APP_NAME,
   appId: env.APP_ID,
   masterKey: env.MASTER_KEY,
+  jsKey: env.JS_KEY,
+  restKey: env.REST_KEY,
+  settingsClass: env.SETTINGS_CLASS,
   shots: env.SHOTS,
   stamp: Date.now().toString(36),
   state: {},
@@ -57,7 +64,7 @@ ctx.url = (path) => `${ctx.dashboard}/apps/${encodeURIComponent(ctx.app)}/${path
 ctx.shot = (name) => page.screenshot({ path: `${ctx.shots}/${name}.png` });
 
 const results = {};
-for (const [name, step] of Object.entries({ ...steps, ...adminSteps, ...rowSteps, ...configSteps })) {
+for (const [name, step] of Object.entries({ ...steps, ...adminSteps, ...rowSteps, ...configSteps, ...asUserSteps, ...consoleSteps, ...viewSteps })) {
   if (only && !only.includes(name)) continue;
   serverErrors.length = 0;
   try {
