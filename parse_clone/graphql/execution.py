@@ -17,6 +17,7 @@ from typing import Any, Callable, TypeVar
 from graphql import (DocumentNode, ExecutionContext, FieldNode, GraphQLFloat, GraphQLInterfaceType, GraphQLLeafType,
                      GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLUnionType, Undefined,
                      default_field_resolver, default_type_resolver, is_leaf_type, located_error)
+from graphql.execution.collect_fields import collect_sub_fields
 from graphql.execution.execute import CollectedErrors
 from graphql.pyutils import Path
 
@@ -58,12 +59,26 @@ def is_awaitable(value: Any) -> bool:
 class FieldPlan:
     """How the fast paths take one field node of one object type (derived once, as it depends on the
     schema and the node alone): `read` gets the resolved value from a dict source (None: the general
-    path takes the field); `leaf` is the scalar or enum type of a leaf field."""
+    path takes the field); `leaf` is the scalar or enum type of a leaf field; `key`, the source key of a
+    leaf the default resolver reads (read inline, the commonest case); `object_type`, the object type of
+    an object field, or of a list field's items, when it is not abstract (else resolved per value)."""
 
     read: Callable[[dict], Any] | None
     field_type: Any
     leaf: GraphQLLeafType | None
     non_null: bool
+    key: str | None = None
+    object_type: GraphQLObjectType | None = None
+
+
+def _concrete(field_type: Any) -> GraphQLObjectType | None:
+    """The object type of a field (or of its list items) known without a value, or None."""
+    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if isinstance(inner, GraphQLList):
+        inner = inner.of_type.of_type if isinstance(inner.of_type, GraphQLNonNull) else inner.of_type
+    if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+        return inner
+    return None
 
 
 def plan_field(parent_type: GraphQLObjectType, node: FieldNode) -> FieldPlan:
@@ -79,26 +94,34 @@ def plan_field(parent_type: GraphQLObjectType, node: FieldNode) -> FieldPlan:
         return FieldPlan(None, field_type, leaf, non_null)
     resolve, name = field_def.resolve, node.name.value
     if resolve is None:
-        read: Callable[[dict], Any] | None = lambda source: source.get(name)  # noqa: E731
-    elif getattr(resolve, "source_only", False):
-        read = lambda source: resolve(source, None)  # noqa: E731
-    else:
-        read = None
-    return FieldPlan(read, field_type, leaf, non_null)
+        return FieldPlan(lambda source: source.get(name), field_type, leaf, non_null, name if leaf else None,
+                         _concrete(field_type))
+    if getattr(resolve, "source_only", False):
+        return FieldPlan(lambda source: resolve(source, None), field_type, leaf, non_null,
+                         object_type=_concrete(field_type))
+    return FieldPlan(None, field_type, leaf, non_null)
 
 
-def _leaf_value(plan: FieldPlan, source: dict) -> Any:
+def _leaf_value(plan: FieldPlan, value: Any) -> Any:
     """The serialized value of a leaf field, or _MISS (the general path then reports any error)."""
+    if value is None:
+        return _MISS if plan.non_null else None
     try:
-        value = plan.read(source)  # type: ignore[misc]
-        if value is None:
-            return _MISS if plan.non_null else None
         serialized = plan.leaf.serialize(value)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - the general path runs it again and reports it
         return _MISS
     if serialized is None or serialized is Undefined:
         return _MISS
     return js_float(serialized) if plan.leaf is GraphQLFloat else serialized
+
+
+def _resolved_leaf(plan: FieldPlan, source: dict) -> Any:
+    """A leaf field's serialized value through its source_only resolver, or _MISS."""
+    try:
+        value = plan.read(source)  # type: ignore[misc]
+    except Exception:  # noqa: BLE001 - the general path runs it again and reports it
+        return _MISS
+    return _leaf_value(plan, value)
 
 
 def _runtime_type(schema: GraphQLSchema, field_type: Any, value: dict) -> GraphQLObjectType | None:
@@ -131,14 +154,15 @@ def _object_value(schema: GraphQLSchema, plan: FieldPlan, source: dict) -> tuple
         value = plan.read(source)  # type: ignore[misc]
     except Exception:  # noqa: BLE001 - the general path runs it again and reports the error
         return None
-    if type(value) is dict:
-        object_type = _runtime_type(schema, plan.field_type, value)
-        return None if object_type is None else (value, object_type)
-    if type(value) is not list:
-        return None
     list_type = plan.field_type.of_type if plan.non_null else plan.field_type
-    if not isinstance(list_type, GraphQLList):
+    is_list = isinstance(list_type, GraphQLList)
+    if type(value) is dict and not is_list:
+        object_type = plan.object_type or _runtime_type(schema, plan.field_type, value)
+        return None if object_type is None else (value, object_type)
+    if type(value) is not list or not is_list:
         return None
+    if plan.object_type is not None:
+        return (value, [plan.object_type] * len(value)) if all(type(i) is dict for i in value) else None
     types = []
     for item in value:
         item_type = _runtime_type(schema, list_type.of_type, item) if type(item) is dict else None
@@ -148,6 +172,13 @@ def _object_value(schema: GraphQLSchema, plan: FieldPlan, source: dict) -> tuple
     return value, types
 
 
+class PlannedFields(dict):
+    """The fields collected below a node for one object type, with (response name, nodes, plan) of each."""
+
+    __slots__ = ("plans",)
+    plans: list[tuple[str, list[FieldNode], FieldPlan]]
+
+
 class ParseExecutionContext(ExecutionContext):
     """ExecutionContext whose plain fields (see the module's docstring) skip the general field path."""
 
@@ -155,9 +186,8 @@ class ParseExecutionContext(ExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Without @include/@skip the fields collected below a node do not depend on the variables: the
-        # executions of one checked document share them.
-        # Field plans depend on the nodes alone: they are shared too.
+        # The executions of one checked document share its field plans (they depend on the nodes alone)
+        # and, without @include/@skip, the fields collected below each node (else the variables decide).
         self._field_plans: dict[tuple[GraphQLObjectType, int], FieldPlan] = {}
         checked = getattr(self.context_value, "document", None)
         if checked is not None and any(d is self.operation for d in checked.document.definitions):
@@ -194,21 +224,41 @@ class ParseExecutionContext(ExecutionContext):
         serialized = ExecutionContext.complete_leaf_value(return_type, result)
         return js_float(serialized) if return_type is GraphQLFloat else serialized
 
+    def _plan(self, parent_type: GraphQLObjectType, node: FieldNode) -> FieldPlan:
+        key = (parent_type, id(node))
+        return self._field_plans.get(key) or self._field_plans.setdefault(key, plan_field(parent_type, node))
+
+    def collect_subfields(self, return_type: GraphQLObjectType, field_nodes: list[FieldNode]) -> PlannedFields:
+        """As graphql-core's (cached by the ids of the nodes, as there), each field with its plan."""
+        key = (return_type, id(field_nodes[0])) if len(field_nodes) == 1 else (return_type, *map(id, field_nodes))
+        found = self._subfields_cache.get(key)
+        if found is None:
+            found = PlannedFields(collect_sub_fields(self.schema, self.fragments, self.variable_values, return_type,
+                                                     field_nodes))
+            found.plans = [(name, nodes, self._plan(return_type, nodes[0])) for name, nodes in found.items()]
+            self._subfields_cache[key] = found
+        return found  # type: ignore[return-value]
+
     def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
                        fields: dict[str, list[FieldNode]]) -> Any:
         """As graphql-core's, trying the plain-field path first for each field."""
         results: dict[str, Any] = {}
         pending: list[str] = []
-        plans = self._field_plans if type(source_value) is dict else None
-        for response_name, field_nodes in fields.items():
+        if type(source_value) is not dict:
+            entries: Any = ((name, nodes, None) for name, nodes in fields.items())
+        elif type(fields) is PlannedFields:
+            entries = fields.plans
+        else:  # the root fields
+            entries = ((name, nodes, self._plan(parent_type, nodes[0])) for name, nodes in fields.items())
+        for response_name, field_nodes, plan in entries:
             result = _MISS
-            if plans is not None:
-                key = (parent_type, id(field_nodes[0]))
-                plan = plans.get(key) or plans.setdefault(key, plan_field(parent_type, field_nodes[0]))
-                if plan.read is None:
+            if plan is not None:
+                if plan.key is not None:
+                    result = _leaf_value(plan, source_value.get(plan.key))
+                elif plan.read is None:
                     pass
                 elif plan.leaf is not None:
-                    result = _leaf_value(plan, source_value)
+                    result = _resolved_leaf(plan, source_value)
                 elif found := _object_value(self.schema, plan, source_value):
                     result = self._execute_object(parent_type, found[0], found[1], field_nodes,
                                                   Path(path, response_name, parent_type.name))
@@ -266,11 +316,13 @@ class ParseExecutionContext(ExecutionContext):
         item_type = list_type.of_type
         completed: list[Any] = []
         pending: list[int] = []
+        last_type: GraphQLObjectType | None = None
         for index, (item, object_type) in enumerate(zip(items, types)):
             item_path = path.add_key(index, None)
             try:
-                value = self.execute_fields(object_type, item, item_path, self.collect_subfields(object_type,
-                                                                                                 field_nodes))
+                if object_type is not last_type:
+                    sub, last_type = self.collect_subfields(object_type, field_nodes), object_type
+                value = self.execute_fields(object_type, item, item_path, sub)
             except Exception as raw_error:  # noqa: BLE001 - as graphql-core's complete_list_value
                 self.handle_field_error(located_error(raw_error, field_nodes, item_path.as_list()), item_type,
                                         item_path)
