@@ -1,5 +1,5 @@
 """What every resolver receives: the server, the caller's Auth (from the same key and session checks as
-REST), the outer request, and the class models of the schema being executed."""
+REST), the outer request, the class models of the schema being executed, and the checked document."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..http.request import ParseRequest
 if TYPE_CHECKING:
     from ..core.runtime.auth import Auth
     from ..core.runtime.server import Server
+    from .documents import CheckedDocument
     from .model import ClassModel
 
 
@@ -23,6 +24,11 @@ class GraphQLContext:
     auth: "Auth"
     request: ParseRequest
     models: dict[str, "ClassModel"]
+    document: "CheckedDocument | None" = None  # the executed document, whose memo resolvers may share
+
+    def memo(self) -> dict[Any, Any] | None:
+        """What executions of this document derive from it alone (None: nothing is kept)."""
+        return self.document.memo if self.document is not None else None
 
     def require_master(self) -> None:
         """119 unless the master key was given (schema operations)."""

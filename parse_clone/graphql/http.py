@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from aiohttp import web
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse, validate
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
 from ..core.runtime.call import CallInfo, bind_call, unbind_call
 from ..errors import ParseError, Unauthorized
@@ -18,10 +18,11 @@ from ..http.sanitize import client_message
 from ..trust_proxy import request_ip
 from .context import GraphQLContext
 from .execution import ParseExecutionContext
-from .introspection import asks_for_schema, redact_errors, refusal
+from .documents import check_document
+from .introspection import redact_errors, refusal
 from ..core.request_complexity import complexity_of
 from .limits import complexity_error
-from .results import RULES, BadRequest, failure, format_error
+from .results import BadRequest, failure, format_error
 from .schema import SchemaCache
 from .subscriptions import handle_graphql_ws
 from .uploads import UploadedFile
@@ -164,15 +165,14 @@ class GraphQLEndpoint:
         checked = built.documents.get(source)
         if checked is None:
             try:
-                document = parse(source)
+                checked = check_document(built.schema, source)
             except GraphQLError as exc:
                 return failure([exc], "GRAPHQL_PARSE_FAILED")
-            checked = (document, validate(built.schema, document, RULES))
             built.documents.put(source, checked)
-        document, errors = checked
-        if errors:
-            return failure(errors, "GRAPHQL_VALIDATION_FAILED")
-        if guarded and asks_for_schema(document):
+        document = checked.document
+        if checked.errors:
+            return failure(checked.errors, "GRAPHQL_VALIDATION_FAILED")
+        if guarded and checked.introspects:
             return refusal()
         operation = get_operation_ast(document, operation_name)
         if method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
@@ -181,7 +181,7 @@ class GraphQLEndpoint:
         refused = self._too_complex(preq, operation, document)
         if refused is not None:
             return refused
-        ctx = GraphQLContext(self.server, preq.auth, preq, built.models)
+        ctx = GraphQLContext(self.server, preq.auth, preq, built.models, checked)
         token = bind_call(CallInfo(ip=preq.info.ip, headers=preq.headers, context=preq.info.context))
         try:
             result = execute(built.schema, document, variable_values=variables, operation_name=operation_name,

@@ -14,6 +14,7 @@ from ..core import rest
 from ..core.query import find as query
 from ..core.query.options import QueryOptions
 from ..errors import ParseError
+from .execution import source_only
 from .inputs import to_parse_fields
 from .relay import cursor_to_offset, from_global_id, object_id_of, offset_to_cursor, to_global_id
 from .selection import Projection, children, node_selection, projection
@@ -221,16 +222,19 @@ async def resolve_node(_root: Any, info: GraphQLResolveInfo, id: str) -> Any:
 
 def global_id_resolver(class_name: str) -> Resolver:
     """The `id` field: the Relay global id of the object."""
+    @source_only
     def resolve(source: dict[str, Any], _info: GraphQLResolveInfo) -> str:
         return to_global_id(class_name, source["objectId"])
     return resolve
 
 
+@source_only
 def resolve_acl(source: dict[str, Any], _info: GraphQLResolveInfo) -> dict[str, Any]:
     """An object without an ACL is public read and write."""
     return source.get("ACL") or {"*": {"read": True, "write": True}}
 
 
+@source_only
 def acl_users(acl: dict[str, Any], _info: GraphQLResolveInfo) -> list[dict[str, Any]] | None:
     """The user entries of an ACL, with global user ids."""
     users = [{"userId": to_global_id("_User", k), "read": bool(v.get("read")), "write": bool(v.get("write"))}
@@ -238,6 +242,7 @@ def acl_users(acl: dict[str, Any], _info: GraphQLResolveInfo) -> list[dict[str, 
     return users or None
 
 
+@source_only
 def acl_roles(acl: dict[str, Any], _info: GraphQLResolveInfo) -> list[dict[str, Any]] | None:
     """The role entries of an ACL."""
     roles = [{"roleName": k[5:], "read": bool(v.get("read")), "write": bool(v.get("write"))}
@@ -245,6 +250,7 @@ def acl_roles(acl: dict[str, Any], _info: GraphQLResolveInfo) -> list[dict[str, 
     return roles or None
 
 
+@source_only
 def acl_public(acl: dict[str, Any], _info: GraphQLResolveInfo) -> dict[str, Any] | None:
     """The public entry of an ACL."""
     entry = acl.get("*")
@@ -253,6 +259,7 @@ def acl_public(acl: dict[str, Any], _info: GraphQLResolveInfo) -> dict[str, Any]
 
 def polygon_resolver(field: str) -> Resolver:
     """A Polygon field as a list of GeoPoints."""
+    @source_only
     def resolve(source: dict[str, Any], _info: GraphQLResolveInfo) -> Any:
         value = source.get(field)
         if not isinstance(value, dict) or not value.get("coordinates"):
@@ -263,6 +270,7 @@ def polygon_resolver(field: str) -> Resolver:
 
 def array_resolver(field: str) -> Resolver:
     """An Array field: Parse objects stay objects, any other item becomes an Element {value}."""
+    @source_only
     def resolve(source: dict[str, Any], _info: GraphQLResolveInfo) -> Any:
         value = source.get(field)
         if value is None:

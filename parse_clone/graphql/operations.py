@@ -9,6 +9,7 @@ from urllib.parse import quote
 from graphql import GraphQLResolveInfo
 
 from ..errors import ParseError
+from .execution import source_only
 from .uploads import save_upload
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def class_to_graphql(schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": schema["className"], "schemaFields": fields}
 
 
+@source_only
 def resolve_schema_field_type(value: dict[str, Any], *_: Any) -> str:
     """The concrete SchemaField type of one field."""
     return f"Schema{value['type']}Field"

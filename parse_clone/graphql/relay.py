@@ -16,6 +16,8 @@ def to_global_id(class_name: str, object_id: str) -> str:
 
 def from_global_id(global_id: str) -> tuple[str, str]:
     """(class name, object id) of a global id; ("", "") when it is not one."""
+    if len(global_id) % 4:  # not base64 (a plain objectId is 10 characters): no exception to raise and catch
+        return "", ""
     try:
         decoded = base64.b64decode(global_id.encode(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):

@@ -4,7 +4,6 @@ and cached until either changes (the schema controller drops its cache on every 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -14,6 +13,8 @@ from ..core.schema.graphql_config import graphql_config
 from . import accounts, objects, operations
 from .base_sdl import BASE_SDL, SCHEMA_SDL
 from .class_sdl import ClassSDL
+from .documents import DocumentCache
+from .execution import source_only
 from .model import ClassModel, class_models
 from .scalars import bind_scalars
 
@@ -165,27 +166,6 @@ _USER_MUTATIONS = [
 ]
 
 
-class DocumentCache:
-    """Parsed and validated documents by query text (most recently used kept), for one built schema."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._entries: OrderedDict[str, Any] = OrderedDict()
-
-    def get(self, source: str) -> Any:
-        """(document, validation errors) of a query seen before, or None."""
-        found = self._entries.get(source)
-        if found is not None:
-            self._entries.move_to_end(source)
-        return found
-
-    def put(self, source: str, checked: Any) -> None:
-        """Remember a parsed and validated document."""
-        self._entries[source] = checked
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-
 @dataclass
 class BuiltSchema:
     """An executable schema, the class models it was generated from, and its checked documents."""
@@ -289,10 +269,11 @@ def _bind(schema: GraphQLSchema, models: dict[str, ClassModel]) -> None:
     acl["users"].resolve, acl["roles"].resolve, acl["public"].resolve = (
         objects.acl_users, objects.acl_roles, objects.acl_public)
     by_class = {m.class_name: m.type_name for m in models.values()}
-    types["ArrayResult"].resolve_type = (  # type: ignore[union-attr]
+    types["ArrayResult"].resolve_type = source_only(  # type: ignore[union-attr]
         lambda value, *_: by_class.get(value.get("className"), "Element")
         if value.get("__type") == "Object" else "Element")
-    types["Node"].resolve_type = lambda value, *_: by_class.get(value.get("className"))  # type: ignore[union-attr]
+    types["Node"].resolve_type = source_only(  # type: ignore[union-attr]
+        lambda value, *_: by_class.get(value.get("className")))
     types["SchemaField"].resolve_type = operations.resolve_schema_field_type  # type: ignore[union-attr]
     for name, resolver in (("health", operations.resolve_health), ("viewer", accounts.resolve_viewer),
                            ("class", operations.resolve_class), ("classes", operations.resolve_classes),

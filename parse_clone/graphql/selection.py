@@ -52,10 +52,24 @@ def projection(nodes: Iterable[FieldNode], info: GraphQLResolveInfo, model: "Cla
     """What to fetch for an object selection: the selected fields as keys (`id` -> objectId, dotted below
     an included pointer), and the pointers whose sub-selection asks for more than id/objectId as includes.
     As Parse Server, a selection that names authData anywhere, or nothing but __typename, fetches whole
-    objects (authData is stored apart from the other fields)."""
+    objects (authData is stored apart from the other fields). It depends on the document alone, so it is
+    derived once per checked document (the context's memo) and copied for each read."""
+    nodes = list(nodes)
+    memo = info.context.memo() if hasattr(info.context, "memo") else None
+    key = ("projection", model.class_name, *map(id, nodes))
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _projection(nodes, info, model, models)
+        if memo is not None:
+            memo[key] = found
+    return Projection(None if found.keys is None else list(found.keys), list(found.include))
+
+
+def _projection(nodes: list[FieldNode], info: GraphQLResolveInfo, model: "ClassModel",
+                models: dict[str, "ClassModel"]) -> Projection:
     keys: list[str] = []
     include: list[str] = []
-    _project(list(nodes), info, model, models, "", 0, keys, include)
+    _project(nodes, info, model, models, "", 0, keys, include)
     if not keys or any("authData" in k for k in keys):
         return Projection(None, include)
     return Projection(list(dict.fromkeys(keys)), include)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ...storage.base import ClassSchema, FindOptions
@@ -117,15 +118,18 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     count_where = where
     if opts.count and operation != "count" and not auth.bypasses_permissions:
         count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
-    check_include(server, auth, _include_paths(schema, opts)[0])  # requestComplexity: includeDepth/Count
+    paths = _paths(schema, opts)
+    check_include(server, auth, paths.include)  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
     find_opts = FindOptions(skip=opts.skip, limit=opts.limit, sort=_sort_spec(opts.order, class_name, fields),
-                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, schema, opts))
+                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, paths))
     if opts.explain:  # as Parse Server: the plan stands in for the results, after the permission checks
         return {"results": [] if where is None else await server.storage.explain(class_name, schema, where, find_opts)}
     if where is not None and opts.limit != 0:
         docs = await server.storage.find(class_name, schema, where, find_opts)
     relations = relation_stubs(fields)
+    if paths.kept is not None:  # the stubs of Relation fields outside `keys` would only be trimmed again
+        relations = {name: stub for name, stub in relations.items() if name in paths.kept}
     results = [decode_object(d, fields, server.file_url, relations=relations) for d in docs]
     if opts.redirect_key:
         for r in results:
@@ -134,7 +138,7 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
         for d, r in zip(docs, results):
             if "$score" in d:
                 r["score"] = d["$score"]
-    await _post_process(server, auth, class_name, schema, results, opts)
+    await _post_process(server, auth, class_name, results, opts, paths)
     response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
     if opts.count:
         response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
@@ -156,14 +160,32 @@ def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], 
     return [p for p in include if p != "*"], keys
 
 
-async def _stored_fields(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
-                         opts: QueryOptions) -> frozenset[str] | None:
-    """What storage must read for a find with keys (None: whole objects): the keys' and includes' top-level
-    fields, and the pointers that decide per object which protectedFields apply (userField: entries)."""
+@dataclass(frozen=True)
+class _Paths:
+    """What a find's include and keys options come to, worked out once per find: the include paths, the
+    keys, and the top-level fields the answer keeps (None: all of them)."""
+
+    include: list[str]
+    keys: list[str] | None
+    kept: frozenset[str] | None
+
+
+def _paths(schema: ClassSchema, opts: QueryOptions) -> _Paths:
     include, keys = _include_paths(schema, opts)
     if keys is None:
+        return _Paths(include, None, None)
+    kept = {k.split(".", 1)[0] for k in keys}.union(ALWAYS_SELECTED)
+    if "$score" in keys:
+        kept.add("score")  # keys=$score asks for the text score, answered as `score`
+    return _Paths(include, keys, frozenset(kept))
+
+
+async def _stored_fields(server: Server, auth: Auth, class_name: str, paths: _Paths) -> frozenset[str] | None:
+    """What storage must read for a find with keys (None: whole objects): the keys' and includes' top-level
+    fields, and the pointers that decide per object which protectedFields apply (userField: entries)."""
+    if paths.keys is None:
         return None
-    roots = {k.split(".", 1)[0] for k in keys} | {p.split(".", 1)[0] for p in include}
+    roots = {k.split(".", 1)[0] for k in paths.keys} | {p.split(".", 1)[0] for p in paths.include}
     if class_name == "_User" and "authData" in roots:
         return None  # MongoDB keeps it as one _auth_data_<provider> field per provider
     if not auth.bypasses_permissions:
@@ -172,24 +194,22 @@ async def _stored_fields(server: Server, auth: Auth, class_name: str, schema: Cl
     return frozenset(roots.difference(ALWAYS_SELECTED, ("$score",)))
 
 
-async def _post_process(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
-                        results: list[dict[str, Any]], opts: QueryOptions) -> None:
-    include, keys = _include_paths(schema, opts)
-    if include:
-        await apply_include(server, auth, results, include, keys, opts.exclude_keys, find)
+async def _post_process(server: Server, auth: Auth, class_name: str, results: list[dict[str, Any]],
+                        opts: QueryOptions, paths: _Paths) -> None:
+    if paths.include:
+        await apply_include(server, auth, results, paths.include, paths.keys, opts.exclude_keys, find)
     if not auth.bypasses_permissions:
         hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name,
                                   server.config.protectedFieldsOwnerExempt)
     if class_name == "_User":
         for r in results:
             clean_user(r, auth)
-    if keys is not None:
-        keep = set(ALWAYS_SELECTED) | {k.split(".", 1)[0] for k in keys}
-        if "$score" in keys:
-            keep.add("score")  # keys=$score asks for the text score, answered as `score`
+    keep = paths.kept
+    if keep is not None:
         for r in results:
-            for k in [k for k in r if k not in keep]:
-                del r[k]
+            if not r.keys() <= keep:
+                for k in [k for k in r if k not in keep]:
+                    del r[k]
     top_excluded = [k for k in opts.exclude_keys if "." not in k and k not in ALWAYS_SELECTED]
     for r in results:
         for k in top_excluded:
