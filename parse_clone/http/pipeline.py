@@ -40,6 +40,7 @@ CORS_ALLOW_HEADERS = ("X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascr
                       "X-Parse-Request-Id, Content-Type, Pragma, Cache-Control")
 _METHODS = ("GET", "PUT", "POST", "DELETE")
 _SLASHES = re.compile(r"/{2,}")
+_UNMATCHED: Any = object()  # dispatch's `matched` when the caller has not asked the router
 
 
 def cors_headers(server: Server, origin: str | None) -> dict[str, str]:
@@ -47,7 +48,8 @@ def cors_headers(server: Server, origin: str | None) -> dict[str, str]:
     cfg = server.config
     allowed = cfg.allowOrigin or ["*"]
     allow_origin = origin if origin and origin in allowed else allowed[0]
-    allow_headers = CORS_ALLOW_HEADERS + ("".join(", " + h for h in cfg.allowHeaders))
+    allow_headers = CORS_ALLOW_HEADERS + "".join(", " + h for h in cfg.allowHeaders) if cfg.allowHeaders \
+        else CORS_ALLOW_HEADERS
     return {
         "Access-Control-Allow-Origin": allow_origin,
         "Access-Control-Allow-Methods": "GET,PUT,POST,DELETE,OPTIONS",
@@ -128,7 +130,7 @@ class Pipeline:
             preq = ParseRequest(request.method, path, {}, query, info, dict(request.headers),
                                 mount_prefix=self.mount,
                                 body_stream=limited_body(request, self.server.config.max_body_bytes))
-            return await self.dispatch(preq)
+            return await self.dispatch(preq, matched=matched_raw)
         raw = await self._read_body(request)
         method = request.method
         query = decode_query_string(request.query.items()) if request.query_string else {}
@@ -143,7 +145,7 @@ class Pipeline:
                     take_body_twins(info, body)
             preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=raw,
                                 mount_prefix=self.mount)
-            return await self.dispatch(preq, authenticate=not matched_raw[0].public)
+            return await self.dispatch(preq, authenticate=not matched_raw[0].public, matched=matched_raw)
         if raw and request.content_type == "application/x-www-form-urlencoded":
             body: Any = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         else:
@@ -161,7 +163,8 @@ class Pipeline:
             strip_transport_keys(body)
         preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=b"",
                             mount_prefix=self.mount)
-        return await self.dispatch(preq)
+        # the route matched above stands unless `_method` changed the method
+        return await self.dispatch(preq, matched=matched_raw if method == request.method else _UNMATCHED)
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.can_read_body:
@@ -179,9 +182,11 @@ class Pipeline:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def dispatch(self, preq: ParseRequest, authenticate: bool = True) -> Reply:
-        """Authenticate (unless already done, as in batch), route and run one request."""
-        matched = self.router.match(preq.method, preq.path)
+    async def dispatch(self, preq: ParseRequest, authenticate: bool = True, matched: Any = _UNMATCHED) -> Reply:
+        """Authenticate (unless already done, as in batch), route and run one request (`matched`: the
+        router's answer for its method and path when the caller already has it)."""
+        if matched is _UNMATCHED:
+            matched = self.router.match(preq.method, preq.path)
         if matched is None:
             if self.router.path_exists(preq.path):
                 raise ParseError(ParseError.INVALID_JSON, f"cannot route {preq.method} {preq.path}")

@@ -14,8 +14,8 @@ def protected_fields_for(clp: dict[str, Any] | None, auth: Auth, class_name: str
     if auth.bypasses_permissions or not clp:
         return None
     pf = clp.get("protectedFields")
-    if not pf:
-        return None
+    if not pf or ("*" in pf and not pf["*"]):
+        return None  # nothing protected, or nothing from everyone ("*" always applies, and the sets intersect)
     if owner_exempt and class_name == "_User" and obj is not None and auth.user_id and \
             obj.get("objectId") == auth.user_id:
         return None

@@ -59,12 +59,15 @@ async def build_where(server: Server, auth: Auth, class_name: str, schema: Class
     """Checked, resolved, normalised, permission-restricted where; None when nothing can match."""
     if class_name == "_Session":
         where = own_sessions_where(auth, where)  # clients see only their own sessions
-    validate_where(where, auth.bypasses_permissions)
     fields = schema["fields"] if schema else {}
-    resolved = await resolve_subqueries(server, auth, class_name, fields, where, find)
-    if resolved is None:
-        return None
-    normalized = normalize_where(resolved, fields)
+    if len(where) == 1 and where.get("objectId").__class__ is str:
+        normalized = {"objectId": where["objectId"]}  # a get: nothing to check, resolve or encode
+    else:
+        validate_where(where, auth.bypasses_permissions)
+        resolved = await resolve_subqueries(server, auth, class_name, fields, where, find)
+        if resolved is None:
+            return None
+        normalized = normalize_where(resolved, fields)
     restrictions: list[dict[str, Any]] = []
     if not auth.bypasses_permissions:
         clp = await server.schema.clp(class_name)
@@ -117,10 +120,11 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     count_where = where
     if opts.count and operation != "count" and not auth.bypasses_permissions:
         count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
-    check_include(server, auth, _include_paths(schema, opts)[0])  # requestComplexity: includeDepth/Count
+    include, keys = _include_paths(schema, opts)
+    check_include(server, auth, include)  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
     find_opts = FindOptions(skip=opts.skip, limit=opts.limit, sort=_sort_spec(opts.order, class_name, fields),
-                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, schema, opts))
+                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, include, keys))
     if opts.explain:  # as Parse Server: the plan stands in for the results, after the permission checks
         return {"results": [] if where is None else await server.storage.explain(class_name, schema, where, find_opts)}
     if where is not None and opts.limit != 0:
@@ -130,11 +134,11 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     if opts.redirect_key:
         for r in results:
             r["className"] = class_name
-    if "$score" in [o.lstrip("-") for o in opts.order] or (opts.keys and "$score" in opts.keys):
+    if (opts.order and "$score" in [o.lstrip("-") for o in opts.order]) or (opts.keys and "$score" in opts.keys):
         for d, r in zip(docs, results):
             if "$score" in d:
                 r["score"] = d["$score"]
-    await _post_process(server, auth, class_name, schema, results, opts)
+    await _post_process(server, auth, class_name, results, opts, include, keys)
     response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
     if opts.count:
         response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
@@ -143,6 +147,8 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
 
 def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], list[str] | None]:
     """The include paths a find resolves (asked, implied by dotted keys, or all linked fields) and its keys."""
+    if not (opts.include or opts.keys or opts.exclude_keys or opts.include_all):
+        return [], opts.keys  # nothing asked (most finds and gets)
     include = list(opts.include)
     for key in (opts.keys or []) + opts.exclude_keys:
         if "." in key:
@@ -156,11 +162,10 @@ def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], 
     return [p for p in include if p != "*"], keys
 
 
-async def _stored_fields(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
-                         opts: QueryOptions) -> frozenset[str] | None:
+async def _stored_fields(server: Server, auth: Auth, class_name: str, include: list[str],
+                         keys: list[str] | None) -> frozenset[str] | None:
     """What storage must read for a find with keys (None: whole objects): the keys' and includes' top-level
     fields, and the pointers that decide per object which protectedFields apply (userField: entries)."""
-    include, keys = _include_paths(schema, opts)
     if keys is None:
         return None
     roots = {k.split(".", 1)[0] for k in keys} | {p.split(".", 1)[0] for p in include}
@@ -172,9 +177,8 @@ async def _stored_fields(server: Server, auth: Auth, class_name: str, schema: Cl
     return frozenset(roots.difference(ALWAYS_SELECTED, ("$score",)))
 
 
-async def _post_process(server: Server, auth: Auth, class_name: str, schema: ClassSchema,
-                        results: list[dict[str, Any]], opts: QueryOptions) -> None:
-    include, keys = _include_paths(schema, opts)
+async def _post_process(server: Server, auth: Auth, class_name: str, results: list[dict[str, Any]],
+                        opts: QueryOptions, include: list[str], keys: list[str] | None) -> None:
     if include:
         await apply_include(server, auth, results, include, keys, opts.exclude_keys, find)
     if not auth.bypasses_permissions:
@@ -190,10 +194,11 @@ async def _post_process(server: Server, auth: Auth, class_name: str, schema: Cla
         for r in results:
             for k in [k for k in r if k not in keep]:
                 del r[k]
-    top_excluded = [k for k in opts.exclude_keys if "." not in k and k not in ALWAYS_SELECTED]
-    for r in results:
-        for k in top_excluded:
-            r.pop(k, None)
+    if opts.exclude_keys:
+        top_excluded = [k for k in opts.exclude_keys if "." not in k and k not in ALWAYS_SELECTED]
+        for r in results:
+            for k in top_excluded:
+                r.pop(k, None)
 
 
 def clean_user(user: dict[str, Any], auth: Auth) -> None:
