@@ -20,7 +20,7 @@ from ..trust_proxy import request_ip
 from .access_log import log_access, log_parse_error, log_request, log_response, verbose_enabled
 from .keys import key_auth
 from .idempotency import ensure_idempotency
-from .rate_limit import RateLimited, enforce_rate_limit
+from .rate_limit import RateLimited, enforce_rate_limit, rate_limits_of
 from .sanitize import client_message
 from .request import (
     ParseRequest,
@@ -103,7 +103,7 @@ class Pipeline:
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
             if isinstance(exc, RateLimited):
                 reply.headers.update(exc.headers)
-        headers = {**cors, **reply.headers}
+        headers = {**cors, **reply.headers} if reply.headers else cors
         if reply.stream is not None:
             resp: web.StreamResponse = await stream_reply(request, reply, headers)
         elif reply.raw is not None:
@@ -119,7 +119,8 @@ class Pipeline:
 
     async def _handle(self, request: web.Request) -> Reply:
         path = request.path[len(self.mount):] if self.mount else request.path
-        path = _SLASHES.sub("/", path or "/")  # SDKs may send "/1//hooks/..." (Express routes it)
+        if "//" in path or not path:
+            path = _SLASHES.sub("/", path or "/")  # SDKs may send "/1//hooks/..." (Express routes it)
         ip = request_ip(request, self.server.extras.get("trust_proxy"))  # trustProxy applied
         info = client_info_from_headers(request.headers, ip)
         matched_raw = self.router.match(request.method, path)
@@ -150,7 +151,7 @@ class Pipeline:
             body: Any = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             body = parse_json_body(raw) if raw else {}
-        if isinstance(body, dict):
+        if body and isinstance(body, dict):  # (an empty body has nothing to take out)
             override = body.pop("_method", None)
             if isinstance(override, str) and method == "POST" and override.upper() in _METHODS:
                 method = override.upper()
@@ -199,7 +200,7 @@ class Pipeline:
         allow = self.server.extras.get("route_allow_list")
         if allow is not None:  # before the rate limit, as in Parse Server
             self._check_route_allowed(allow, preq)
-        if authenticate and not route.public:
+        if authenticate and not route.public and rate_limits_of(self.server) is not None:
             limit_headers = await enforce_rate_limit(self.server, preq)  # rateLimit: 429 over the limit
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")

@@ -55,8 +55,9 @@ def _sort_spec(order: list[str], class_name: str, fields: dict[str, Any]) -> lis
 
 
 async def build_where(server: Server, auth: Auth, class_name: str, schema: ClassSchema | None,
-                      where: dict[str, Any], operation: str) -> dict[str, Any] | None:
-    """Checked, resolved, normalised, permission-restricted where; None when nothing can match."""
+                      where: dict[str, Any], operation: str, clp: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Checked, resolved, normalised, permission-restricted where (`clp`: the class's, as
+    server.schema.clp answers it); None when nothing can match."""
     if class_name == "_Session":
         where = own_sessions_where(auth, where)  # clients see only their own sessions
     fields = schema["fields"] if schema else {}
@@ -70,7 +71,6 @@ async def build_where(server: Server, auth: Auth, class_name: str, schema: Class
         normalized = normalize_where(resolved, fields)
     restrictions: list[dict[str, Any]] = []
     if not auth.bypasses_permissions:
-        clp = await server.schema.clp(class_name)
         pointer_fields = check_clp(clp, class_name, auth, operation)
         if pointer_fields is not None:
             restriction = pointer_permission_where(pointer_fields, auth.user_id, fields)
@@ -112,19 +112,20 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
     operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
     check_where(server, auth, opts.where)  # requestComplexity: queryDepth, subqueryDepth, allowRegex
-    where = await build_where(server, auth, class_name, schema, opts.where, operation)
+    clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
+    where = await build_where(server, auth, class_name, schema, opts.where, operation, clp)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}
     fields = schema["fields"]
     response: dict[str, Any] = {}
     count_where = where
     if opts.count and operation != "count" and not auth.bypasses_permissions:
-        count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
+        count_where = await build_where(server, auth, class_name, schema, opts.where, "count", clp)
     include, keys = _include_paths(schema, opts)
     check_include(server, auth, include)  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
     find_opts = FindOptions(skip=opts.skip, limit=opts.limit, sort=_sort_spec(opts.order, class_name, fields),
-                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, include, keys))
+                            keys=opts.keys, fields=_stored_fields(auth, class_name, clp, include, keys))
     if opts.explain:  # as Parse Server: the plan stands in for the results, after the permission checks
         return {"results": [] if where is None else await server.storage.explain(class_name, schema, where, find_opts)}
     if where is not None and opts.limit != 0:
@@ -138,7 +139,7 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
         for d, r in zip(docs, results):
             if "$score" in d:
                 r["score"] = d["$score"]
-    await _post_process(server, auth, class_name, results, opts, include, keys)
+    await _post_process(server, auth, class_name, clp, results, opts, include, keys)
     response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
     if opts.count:
         response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
@@ -162,8 +163,8 @@ def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], 
     return [p for p in include if p != "*"], keys
 
 
-async def _stored_fields(server: Server, auth: Auth, class_name: str, include: list[str],
-                         keys: list[str] | None) -> frozenset[str] | None:
+def _stored_fields(auth: Auth, class_name: str, clp: dict[str, Any] | None, include: list[str],
+                   keys: list[str] | None) -> frozenset[str] | None:
     """What storage must read for a find with keys (None: whole objects): the keys' and includes' top-level
     fields, and the pointers that decide per object which protectedFields apply (userField: entries)."""
     if keys is None:
@@ -172,17 +173,18 @@ async def _stored_fields(server: Server, auth: Auth, class_name: str, include: l
     if class_name == "_User" and "authData" in roots:
         return None  # MongoDB keeps it as one _auth_data_<provider> field per provider
     if not auth.bypasses_permissions:
-        protected = (await server.schema.clp(class_name) or {}).get("protectedFields") or {}
+        protected = (clp or {}).get("protectedFields") or {}
         roots.update(e[len("userField:"):] for e in protected if e.startswith("userField:"))
     return frozenset(roots.difference(ALWAYS_SELECTED, ("$score",)))
 
 
-async def _post_process(server: Server, auth: Auth, class_name: str, results: list[dict[str, Any]],
-                        opts: QueryOptions, include: list[str], keys: list[str] | None) -> None:
+async def _post_process(server: Server, auth: Auth, class_name: str, clp: dict[str, Any] | None,
+                        results: list[dict[str, Any]], opts: QueryOptions, include: list[str],
+                        keys: list[str] | None) -> None:
     if include:
         await apply_include(server, auth, results, include, keys, opts.exclude_keys, find)
     if not auth.bypasses_permissions:
-        hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name,
+        hide_protected_in_results(results, clp, auth, class_name,
                                   server.config.protectedFieldsOwnerExempt)
     if class_name == "_User":
         for r in results:
