@@ -84,7 +84,7 @@ def _limited(server: "Server", auth: "Auth") -> RequestComplexity | None:
     if auth.is_master or auth.is_maintenance:
         return None
     limits = complexity_of(server)
-    return None if limits == UNLIMITED else limits
+    return None if limits is UNLIMITED or limits == UNLIMITED else limits
 
 
 def _invalid(message: str) -> ParseError:

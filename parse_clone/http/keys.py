@@ -63,8 +63,13 @@ def key_auth(config: ServerConfig, info: ClientInfo) -> Auth:
         return Auth(is_master=True, is_read_only=True, installation_id=info.installation_id)
     if info.master_key is not None and info.master_key != config.masterKey:
         pass  # a wrong master key is simply not master; client keys decide below
-    configured = [(config.clientKey, info.client_key), (config.javascriptKey, info.javascript_key),
-                  (config.dotNetKey, info.dotnet_key), (config.restAPIKey, info.rest_api_key)]
-    if any(c is not None for c, _ in configured) and not any(c is not None and s == c for c, s in configured):
+    configured = False  # a client key is set: one of them must be sent
+    for expected, sent in ((config.clientKey, info.client_key), (config.javascriptKey, info.javascript_key),
+                           (config.dotNetKey, info.dotnet_key), (config.restAPIKey, info.rest_api_key)):
+        if expected is not None:
+            if sent == expected:
+                return Auth(installation_id=info.installation_id)
+            configured = True
+    if configured:
         raise Unauthorized()
     return Auth(installation_id=info.installation_id)

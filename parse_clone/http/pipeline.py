@@ -20,7 +20,7 @@ from ..trust_proxy import request_ip
 from .access_log import log_access, log_parse_error, log_request, log_response, verbose_enabled
 from .keys import key_auth
 from .idempotency import ensure_idempotency
-from .rate_limit import RateLimited, enforce_rate_limit
+from .rate_limit import RateLimited, enforce_rate_limit, rate_limits_of
 from .sanitize import client_message
 from .request import (
     ParseRequest,
@@ -40,6 +40,7 @@ CORS_ALLOW_HEADERS = ("X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascr
                       "X-Parse-Request-Id, Content-Type, Pragma, Cache-Control")
 _METHODS = ("GET", "PUT", "POST", "DELETE")
 _SLASHES = re.compile(r"/{2,}")
+_UNMATCHED: Any = object()  # dispatch's `matched` when the caller has not asked the router
 
 
 def cors_headers(server: Server, origin: str | None) -> dict[str, str]:
@@ -47,7 +48,8 @@ def cors_headers(server: Server, origin: str | None) -> dict[str, str]:
     cfg = server.config
     allowed = cfg.allowOrigin or ["*"]
     allow_origin = origin if origin and origin in allowed else allowed[0]
-    allow_headers = CORS_ALLOW_HEADERS + ("".join(", " + h for h in cfg.allowHeaders))
+    allow_headers = CORS_ALLOW_HEADERS + "".join(", " + h for h in cfg.allowHeaders) if cfg.allowHeaders \
+        else CORS_ALLOW_HEADERS
     return {
         "Access-Control-Allow-Origin": allow_origin,
         "Access-Control-Allow-Methods": "GET,PUT,POST,DELETE,OPTIONS",
@@ -101,7 +103,7 @@ class Pipeline:
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
             if isinstance(exc, RateLimited):
                 reply.headers.update(exc.headers)
-        headers = {**cors, **reply.headers}
+        headers = {**cors, **reply.headers} if reply.headers else cors
         if reply.stream is not None:
             resp: web.StreamResponse = await stream_reply(request, reply, headers)
         elif reply.raw is not None:
@@ -117,7 +119,8 @@ class Pipeline:
 
     async def _handle(self, request: web.Request) -> Reply:
         path = request.path[len(self.mount):] if self.mount else request.path
-        path = _SLASHES.sub("/", path or "/")  # SDKs may send "/1//hooks/..." (Express routes it)
+        if "//" in path or not path:
+            path = _SLASHES.sub("/", path or "/")  # SDKs may send "/1//hooks/..." (Express routes it)
         ip = request_ip(request, self.server.extras.get("trust_proxy"))  # trustProxy applied
         info = client_info_from_headers(request.headers, ip)
         matched_raw = self.router.match(request.method, path)
@@ -128,7 +131,7 @@ class Pipeline:
             preq = ParseRequest(request.method, path, {}, query, info, dict(request.headers),
                                 mount_prefix=self.mount,
                                 body_stream=limited_body(request, self.server.config.max_body_bytes))
-            return await self.dispatch(preq)
+            return await self.dispatch(preq, matched=matched_raw)
         raw = await self._read_body(request)
         method = request.method
         query = decode_query_string(request.query.items()) if request.query_string else {}
@@ -143,12 +146,12 @@ class Pipeline:
                     take_body_twins(info, body)
             preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=raw,
                                 mount_prefix=self.mount)
-            return await self.dispatch(preq, authenticate=not matched_raw[0].public)
+            return await self.dispatch(preq, authenticate=not matched_raw[0].public, matched=matched_raw)
         if raw and request.content_type == "application/x-www-form-urlencoded":
             body: Any = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             body = parse_json_body(raw) if raw else {}
-        if isinstance(body, dict):
+        if body and isinstance(body, dict):  # (an empty body has nothing to take out)
             override = body.pop("_method", None)
             if isinstance(override, str) and method == "POST" and override.upper() in _METHODS:
                 method = override.upper()
@@ -161,7 +164,8 @@ class Pipeline:
             strip_transport_keys(body)
         preq = ParseRequest(method, path, body, query, info, dict(request.headers), raw_body=b"",
                             mount_prefix=self.mount)
-        return await self.dispatch(preq)
+        # the route matched above stands unless `_method` changed the method
+        return await self.dispatch(preq, matched=matched_raw if method == request.method else _UNMATCHED)
 
     async def _read_body(self, request: web.Request) -> bytes:
         if not request.can_read_body:
@@ -179,9 +183,11 @@ class Pipeline:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def dispatch(self, preq: ParseRequest, authenticate: bool = True) -> Reply:
-        """Authenticate (unless already done, as in batch), route and run one request."""
-        matched = self.router.match(preq.method, preq.path)
+    async def dispatch(self, preq: ParseRequest, authenticate: bool = True, matched: Any = _UNMATCHED) -> Reply:
+        """Authenticate (unless already done, as in batch), route and run one request (`matched`: the
+        router's answer for its method and path when the caller already has it)."""
+        if matched is _UNMATCHED:
+            matched = self.router.match(preq.method, preq.path)
         if matched is None:
             if self.router.path_exists(preq.path):
                 raise ParseError(ParseError.INVALID_JSON, f"cannot route {preq.method} {preq.path}")
@@ -194,7 +200,7 @@ class Pipeline:
         allow = self.server.extras.get("route_allow_list")
         if allow is not None:  # before the rate limit, as in Parse Server
             self._check_route_allowed(allow, preq)
-        if authenticate and not route.public:
+        if authenticate and not route.public and rate_limits_of(self.server) is not None:
             limit_headers = await enforce_rate_limit(self.server, preq)  # rateLimit: 429 over the limit
         if route.master and not preq.auth.is_master and not preq.auth.is_maintenance:
             raise Unauthorized("unauthorized: master key is required")

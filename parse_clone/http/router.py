@@ -66,7 +66,8 @@ class Router:
         for route in self._routes_for(method, path):
             m = route.pattern.match(path)
             if m:
-                return route, {k: unquote(v) if "%" in v else v for k, v in m.groupdict().items()}
+                params = m.groupdict()
+                return route, {k: unquote(v) if "%" in v else v for k, v in params.items()} if "%" in path else params
         return None
 
     def _routes_for(self, method: str, path: str) -> list[Route]:

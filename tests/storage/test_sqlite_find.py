@@ -55,3 +55,29 @@ async def test_a_projection_with_the_text_score_reads_whole_documents_and_answer
     docs = await sqlite.find("Article", ARTICLE, TEXT, FindOptions(keys=["$score"], fields=frozenset(),
                                                                    sort=[("$score", -1)]))
     assert [sorted(d) for d in docs] == [["createdAt", "objectId", "score", "updatedAt"]] * 2
+
+
+GET_A = {"$and": [{"objectId": "a"}, {"_rperm": {"$in": [None, "*", "u1"]}}]}
+
+
+async def test_a_get_by_id_with_the_acl_filter_is_one_primary_key_select(sqlite):
+    await sqlite.create_object("Article", ARTICLE, make_doc("p", body="mine", _rperm=["u1"], _wperm=["u1"]))
+    await sqlite.create_object("Article", ARTICLE, make_doc("q", body="theirs", _rperm=["u2"], _wperm=["u2"]))
+    statements: list[str] = []
+    sqlite._db.set_trace_callback(statements.append)
+    found = [await sqlite.find("Article", ARTICLE, {"$and": [{"objectId": i}, GET_A["$and"][1]]}, FindOptions(limit=1))
+             for i in ("a", "p", "q")]
+    assert [[d["body"] for d in docs] for docs in found] == [["a fox in the den"], ["mine"], []]
+    assert statements[0] == ("SELECT objectId, createdAt, updatedAt, doc FROM \"Article\" WHERE \"objectId\" = 'a' "
+                             "AND (rperm IS NULL OR instr(rperm, '\"*\"') > 0 OR instr(rperm, '\"u1\"') > 0)  "
+                             "LIMIT 1 OFFSET 0")
+
+
+async def test_a_get_by_id_answers_nothing_for_limit_zero_or_a_missing_class(sqlite):
+    assert await sqlite.find("Article", ARTICLE, GET_A, FindOptions(limit=0)) == []
+    assert await sqlite.find("Nowhere", make_schema("Nowhere"), GET_A, FindOptions(limit=1)) == []
+
+
+async def test_a_get_by_id_is_answered_with_max_time_ms_set(sqlite):
+    sqlite.max_time_ms = 60_000
+    assert [d["objectId"] for d in await sqlite.find("Article", ARTICLE, GET_A, FindOptions(limit=1))] == ["a"]

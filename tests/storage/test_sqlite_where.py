@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parse_clone.storage.sqlite.sql_where import order_by, translate_where
+from parse_clone.storage.sqlite.sql_where import _where, by_id_filter, order_by, translate_where
 
 from .conftest import date, pointer
 
@@ -114,3 +114,31 @@ def test_sort_on_typed_fields_and_columns_is_sql():
 @pytest.mark.parametrize("key", ["tags", "meta", "meta.size", "mixed", "$score", "author"])
 def test_sort_on_fields_without_a_single_kind_is_left_to_the_matcher(key):
     assert order_by([(key, 1)], FIELDS) is None
+
+
+@pytest.mark.parametrize("where", [
+    {"objectId": "a1"},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$in": [None, "*"]}}]},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$in": [None, "*", "u1", "role:Admins"]}}]},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$in": ["*", "odd\"name"]}}]},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$in": []}}]},
+], ids=repr)
+def test_a_get_by_id_is_translated_as_the_general_walk_translates_it(where):
+    sqls, params, residual = _where(where, FIELDS)
+    assert by_id_filter(where) == translate_where(where, FIELDS)
+    assert (by_id_filter(where).sql, by_id_filter(where).params, residual) == (" AND ".join(sqls), params, {})
+
+
+@pytest.mark.parametrize("where", [
+    {"objectId": {"$eq": "a1"}},
+    {"objectId": 5},
+    {"objectId": "a1", "title": "x"},
+    {"$and": [{"objectId": "a1"}, {"_wperm": {"$in": [None, "*"]}}]},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$in": [None, 5]}}]},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$all": ["*"]}}]},
+    {"$and": [{"objectId": "a1"}, {"_rperm": {"$in": ["*"]}}, {"title": "x"}]},
+    {"$and": [{"_rperm": {"$in": ["*"]}}, {"objectId": "a1"}]},
+    {"$and": [{"objectId": "a1", "title": "x"}, {"_rperm": {"$in": ["*"]}}]},
+], ids=repr)
+def test_other_wheres_are_not_taken_for_a_get_by_id(where):
+    assert by_id_filter(where) is None

@@ -14,8 +14,8 @@ def protected_fields_for(clp: dict[str, Any] | None, auth: Auth, class_name: str
     if auth.bypasses_permissions or not clp:
         return None
     pf = clp.get("protectedFields")
-    if not pf:
-        return None
+    if not pf or ("*" in pf and not pf["*"]):
+        return None  # nothing protected, or nothing from everyone ("*" always applies, and the sets intersect)
     if owner_exempt and class_name == "_User" and obj is not None and auth.user_id and \
             obj.get("objectId") == auth.user_id:
         return None
@@ -53,8 +53,11 @@ def _points_to(value: Any, user_id: str) -> bool:
 def hide_protected_in_results(results: list[dict[str, Any]], clp: dict[str, Any] | None, auth: Auth,
                               class_name: str, owner_exempt: bool = True) -> None:
     """Remove protected fields from every result; computed once unless the answer depends on the object."""
-    if auth.bypasses_permissions or not clp or not clp.get("protectedFields"):
+    if auth.bypasses_permissions or not clp:
         return
+    pf = clp.get("protectedFields")
+    if not pf or ("*" in pf and not pf["*"]):
+        return  # nothing is hidden from anyone (see protected_fields_for)
     per_object = class_name == "_User" or any(k.startswith("userField:") for k in clp["protectedFields"])
     if per_object:
         for r in results:

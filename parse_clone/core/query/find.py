@@ -56,19 +56,22 @@ def _sort_spec(order: list[str], class_name: str, fields: dict[str, Any]) -> lis
 
 
 async def build_where(server: Server, auth: Auth, class_name: str, schema: ClassSchema | None,
-                      where: dict[str, Any], operation: str) -> dict[str, Any] | None:
-    """Checked, resolved, normalised, permission-restricted where; None when nothing can match."""
+                      where: dict[str, Any], operation: str, clp: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Checked, resolved, normalised, permission-restricted where (`clp`: the class's, as
+    server.schema.clp answers it); None when nothing can match."""
     if class_name == "_Session":
         where = own_sessions_where(auth, where)  # clients see only their own sessions
-    validate_where(where, auth.bypasses_permissions)
     fields = schema["fields"] if schema else {}
-    resolved = await resolve_subqueries(server, auth, class_name, fields, where, find)
-    if resolved is None:
-        return None
-    normalized = normalize_where(resolved, fields)
+    if len(where) == 1 and where.get("objectId").__class__ is str:
+        normalized = {"objectId": where["objectId"]}  # a get: nothing to check, resolve or encode
+    else:
+        validate_where(where, auth.bypasses_permissions)
+        resolved = await resolve_subqueries(server, auth, class_name, fields, where, find)
+        if resolved is None:
+            return None
+        normalized = normalize_where(resolved, fields)
     restrictions: list[dict[str, Any]] = []
     if not auth.bypasses_permissions:
-        clp = await server.schema.clp(class_name)
         pointer_fields = check_clp(clp, class_name, auth, operation)
         if pointer_fields is not None:
             restriction = pointer_permission_where(pointer_fields, auth.user_id, fields)
@@ -110,19 +113,20 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
     operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
     check_where(server, auth, opts.where)  # requestComplexity: queryDepth, subqueryDepth, allowRegex
-    where = await build_where(server, auth, class_name, schema, opts.where, operation)
+    clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
+    where = await build_where(server, auth, class_name, schema, opts.where, operation, clp)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}
     fields = schema["fields"]
     response: dict[str, Any] = {}
     count_where = where
     if opts.count and operation != "count" and not auth.bypasses_permissions:
-        count_where = await build_where(server, auth, class_name, schema, opts.where, "count")
+        count_where = await build_where(server, auth, class_name, schema, opts.where, "count", clp)
     paths = _paths(schema, opts)
     check_include(server, auth, paths.include)  # requestComplexity: includeDepth/Count
     docs: list[dict[str, Any]] = []
     find_opts = FindOptions(skip=opts.skip, limit=opts.limit, sort=_sort_spec(opts.order, class_name, fields),
-                            keys=opts.keys, fields=await _stored_fields(server, auth, class_name, paths))
+                            keys=opts.keys, fields=_stored_fields(auth, class_name, clp, paths))
     if opts.explain:  # as Parse Server: the plan stands in for the results, after the permission checks
         return {"results": [] if where is None else await server.storage.explain(class_name, schema, where, find_opts)}
     if where is not None and opts.limit != 0:
@@ -134,11 +138,11 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     if opts.redirect_key:
         for r in results:
             r["className"] = class_name
-    if "$score" in [o.lstrip("-") for o in opts.order] or (opts.keys and "$score" in opts.keys):
+    if (opts.order and "$score" in [o.lstrip("-") for o in opts.order]) or (opts.keys and "$score" in opts.keys):
         for d, r in zip(docs, results):
             if "$score" in d:
                 r["score"] = d["$score"]
-    await _post_process(server, auth, class_name, results, opts, paths)
+    await _post_process(server, auth, class_name, clp, results, opts, paths)
     response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
     if opts.count:
         response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
@@ -147,6 +151,8 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
 
 def _include_paths(schema: ClassSchema, opts: QueryOptions) -> tuple[list[str], list[str] | None]:
     """The include paths a find resolves (asked, implied by dotted keys, or all linked fields) and its keys."""
+    if not (opts.include or opts.keys or opts.exclude_keys or opts.include_all):
+        return [], opts.keys  # nothing asked (most finds and gets)
     include = list(opts.include)
     for key in (opts.keys or []) + opts.exclude_keys:
         if "." in key:
@@ -180,7 +186,8 @@ def _paths(schema: ClassSchema, opts: QueryOptions) -> _Paths:
     return _Paths(include, keys, frozenset(kept))
 
 
-async def _stored_fields(server: Server, auth: Auth, class_name: str, paths: _Paths) -> frozenset[str] | None:
+def _stored_fields(auth: Auth, class_name: str, clp: dict[str, Any] | None,
+                   paths: _Paths) -> frozenset[str] | None:
     """What storage must read for a find with keys (None: whole objects): the keys' and includes' top-level
     fields, and the pointers that decide per object which protectedFields apply (userField: entries)."""
     if paths.keys is None:
@@ -189,17 +196,17 @@ async def _stored_fields(server: Server, auth: Auth, class_name: str, paths: _Pa
     if class_name == "_User" and "authData" in roots:
         return None  # MongoDB keeps it as one _auth_data_<provider> field per provider
     if not auth.bypasses_permissions:
-        protected = (await server.schema.clp(class_name) or {}).get("protectedFields") or {}
+        protected = (clp or {}).get("protectedFields") or {}
         roots.update(e[len("userField:"):] for e in protected if e.startswith("userField:"))
     return frozenset(roots.difference(ALWAYS_SELECTED, ("$score",)))
 
 
-async def _post_process(server: Server, auth: Auth, class_name: str, results: list[dict[str, Any]],
-                        opts: QueryOptions, paths: _Paths) -> None:
+async def _post_process(server: Server, auth: Auth, class_name: str, clp: dict[str, Any] | None,
+                        results: list[dict[str, Any]], opts: QueryOptions, paths: _Paths) -> None:
     if paths.include:
         await apply_include(server, auth, results, paths.include, paths.keys, opts.exclude_keys, find)
     if not auth.bypasses_permissions:
-        hide_protected_in_results(results, await server.schema.clp(class_name), auth, class_name,
+        hide_protected_in_results(results, clp, auth, class_name,
                                   server.config.protectedFieldsOwnerExempt)
     if class_name == "_User":
         for r in results:
@@ -210,10 +217,11 @@ async def _post_process(server: Server, auth: Auth, class_name: str, results: li
             if not r.keys() <= keep:
                 for k in [k for k in r if k not in keep]:
                     del r[k]
-    top_excluded = [k for k in opts.exclude_keys if "." not in k and k not in ALWAYS_SELECTED]
-    for r in results:
-        for k in top_excluded:
-            r.pop(k, None)
+    if opts.exclude_keys:
+        top_excluded = [k for k in opts.exclude_keys if "." not in k and k not in ALWAYS_SELECTED]
+        for r in results:
+            for k in top_excluded:
+                r.pop(k, None)
 
 
 def clean_user(user: dict[str, Any], auth: Auth) -> None:

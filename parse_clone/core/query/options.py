@@ -103,6 +103,8 @@ def options_from_body(body: dict[str, Any], default_limit: int, max_limit: int |
 
 def get_options_from_body(body: dict[str, Any]) -> QueryOptions:
     """Parse a get's parameters; only keys/include/excludeKeys/read preferences are allowed (102)."""
+    if not body:
+        return QueryOptions(limit=1)
     for key in body:
         if key not in GET_PARAMS:
             raise ParseError(ParseError.INVALID_QUERY, "Improper encode of parameter")

@@ -96,7 +96,9 @@ class SchemaController:
 
     async def get(self, class_name: str) -> ClassSchema | None:
         """One class schema with default fields, or None; volatile classes always exist."""
-        cache = await self.all()
+        cache = self._cache  # all() without its coroutine while the cache is fresh (every request asks)
+        if cache is None or (self.cache_ttl_s is not None and time.monotonic() >= self._expires_at):
+            cache = await self.all()
         found = cache.get(class_name)
         if found is None and class_name not in VOLATILE_CLASSES:
             # As Parse Server: a class the cache lacks is looked up in the database, since another

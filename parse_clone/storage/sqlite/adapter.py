@@ -59,7 +59,7 @@ from .names import (
     sqlite_index_name,
     value_exprs,
 )
-from .sql_where import SqlFilter, find_operator, order_by, translate_where
+from .sql_where import SqlFilter, by_id_filter, find_operator, order_by, translate_where
 from .updates import apply_update, seed_from_where
 
 T = TypeVar("T")
@@ -393,6 +393,10 @@ class SQLiteAdapter(StorageAdapter):
 
     async def find(self, class_name: str, schema: ClassSchema, where: Where, options: FindOptions) -> list[Document]:
         """Matching documents, ordered, skipped and limited."""
+        by_id = by_id_filter(where)
+        if by_id is not None and options.fields is None and not options.sort and not options.skip:
+            # A get: one primary-key lookup, here (no reader hop), whole documents, nothing to sort.
+            return self._limited(None, lambda: self._by_id(class_name, by_id, options.limit))
         pool = self._reader(class_name, where)
         if pool is None or options.limit == 0 or self._bounded_find(class_name, schema, where, options):
             return self._limited(None, lambda: self._find(class_name, schema, where, options))
@@ -400,6 +404,8 @@ class SQLiteAdapter(StorageAdapter):
 
     def _limited(self, db: sqlite3.Connection | None, job: Callable[[], T]) -> T:
         """`job` (a read on `db`, None: the loop's connection) under databaseOptions.maxTimeMS."""
+        if not self.max_time_ms:
+            return job()
         with time_limit(db or self._db, self.max_time_ms, self.clock):
             return job()
 
@@ -432,6 +438,12 @@ class SQLiteAdapter(StorageAdapter):
             keep = options.fields | {"score"} if wants_score else options.fields
             docs = [project(d, keep) for d in docs]
         return docs
+
+    def _by_id(self, class_name: str, flt: SqlFilter, limit: int | None) -> list[Document]:
+        """`_matching` for a filter without residual (by_id_filter's), whole documents, unsorted."""
+        if not self._has_table(class_name):
+            return []
+        return list(map(_doc, self._execute_read(class_name, *self._select_sql(class_name, flt, "", limit))))
 
     def _select_sql(self, class_name: str, flt: SqlFilter, order: str = "", limit: int | None = None,
                     skip: int = 0, read: Projection | None = None) -> tuple[str, list[Any]]:

@@ -50,8 +50,46 @@ class SqlFilter:
 
 def translate_where(where: Where, fields: dict[str, Any]) -> SqlFilter:
     """Split `where` into SQL (pushed down) and a residual where (None when SQL is exact)."""
+    by_id = by_id_filter(where)
+    if by_id is not None:
+        return by_id
     sqls, params, residual = _where(where, fields)
     return SqlFilter(" AND ".join(sqls) if sqls else "1", params, residual or None)
+
+
+def by_id_filter(where: Where) -> SqlFilter | None:
+    """The filter of a lookup by objectId, alone or with the ACL read filter (what a get asks for),
+    made without the general walk: the same SQL and parameters `_where` gives. None for other wheres."""
+    if len(where) != 1:
+        return None
+    object_id = where.get("objectId")
+    if object_id.__class__ is str:
+        return SqlFilter(_BY_ID, [object_id], None)
+    clauses = where.get("$and")
+    if clauses.__class__ is not list or len(clauses) != 2:
+        return None
+    pinned, perms = clauses
+    if pinned.__class__ is not dict or len(pinned) != 1 or perms.__class__ is not dict or len(perms) != 1:
+        return None
+    object_id = pinned.get("objectId")
+    entities = perms.get("_rperm")
+    if object_id.__class__ is not str or entities.__class__ is not dict or len(entities) != 1:
+        return None
+    listed = entities.get("$in")
+    if listed.__class__ is not list or not all(e is None or e.__class__ is str for e in listed):
+        return None
+    sql, params = _read_perm_filter(tuple(listed))
+    return SqlFilter(f"{_BY_ID} AND {sql}", [object_id, *params], None)
+
+
+_BY_ID = '"objectId" = ?'  # what _column("objectId", <a string>) gives
+
+
+@lru_cache(maxsize=256)
+def _read_perm_filter(entities: tuple[str | None, ...]) -> tuple[str, tuple[Any, ...]]:
+    """`_perm_filter` of `{"_rperm": {"$in": entities}}`, remembered: a requester's ACL group repeats."""
+    sql, params = _perm_filter("_rperm", {"$in": list(entities)})  # type: ignore[misc]
+    return sql, tuple(params)
 
 
 def order_by(sort: list[tuple[str, int]], fields: dict[str, Any]) -> str | None:
@@ -114,10 +152,9 @@ def _where(where: Where, fields: dict[str, Any]) -> tuple[list[str], list[Any], 
                 residual[key] = value
         elif key.startswith("$"):
             residual[key] = value
-        elif key in ("_rperm", "_wperm") and _perm_filter(key, value) is not None:
-            sql, p = _perm_filter(key, value)  # type: ignore[misc]
-            sqls.append(sql)
-            params += p
+        elif key in ("_rperm", "_wperm") and (perm := _perm_filter(key, value)) is not None:
+            sqls.append(perm[0])
+            params += perm[1]
         else:
             s, p, r = _field_memo(key, value, fields)
             sqls += s
