@@ -70,7 +70,10 @@ class ClassModel:
         options = self.config.get("query") or {}
         if options.get(kind, True) is False:
             return None
-        return options.get(f"{kind}Alias") or (self.get_query if kind == "get" else self.find_query)
+        name = options.get(f"{kind}Alias") or (self.get_query if kind == "get" else self.find_query)
+        if kind == "find" and name == self.query_name("get"):
+            return None  # a name already plural (`status`): the get query keeps it, as in Parse Server
+        return name
 
     def mutation_name(self, kind: str) -> str | None:
         """The Mutation field for `create`, `update` or `destroy` (alias if configured), None when disabled."""

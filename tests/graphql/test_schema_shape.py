@@ -80,3 +80,14 @@ def test_root_fields_and_cloud_functions():
     assert str(schema.mutation_type.fields["callCloudCode"].type) == "CallCloudCodePayload"
     assert _fields(schema, "UserLoginWithInput") == {"ACL": "ACLInput", "email": "String",
                                                      "emailVerified": "Boolean"}
+
+
+def test_class_name_already_plural_keeps_its_get_query():
+    """`Jobs` pluralizes to itself: the get query keeps the name, no find query (Parse Server skips the
+    colliding field too) instead of a schema that cannot be built."""
+    schemas = {n: {"className": n, "fields": _with_defaults(n, {})} for n in ("_User", "_Role")}
+    schemas["Jobs"] = {"className": "Jobs", "fields": _with_defaults("Jobs", {"name": {"type": "String"}})}
+    schema = build(schemas, []).schema
+    query = schema.query_type.fields
+    assert str(query["jobs"].type) == "Jobs!"
+    assert [n for n in query if n.startswith("jobs")] == ["jobs"]
