@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .relay import graphql_class_name, lower_first, pluralize
+from .plurals import pluralize
+from .relay import graphql_class_name, lower_first
 
 BUILTIN_FIELDS = ("objectId", "createdAt", "updatedAt", "ACL")
 

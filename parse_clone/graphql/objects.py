@@ -213,9 +213,8 @@ async def resolve_node(_root: Any, info: GraphQLResolveInfo, id: str) -> Any:
     ctx: GraphQLContext = info.context
     class_name, object_id = from_global_id(id)
     model = ctx.models.get(class_name)
-    if model is None:
-        raise ParseError(ParseError.INVALID_CLASS_NAME if class_name else ParseError.OBJECT_NOT_FOUND,
-                         f"Class {class_name} does not exist." if class_name else "Object not found.")
+    if model is None:  # as a REST get of an unknown class: nothing is found (Parse Server answers 101 too)
+        raise ParseError(ParseError.OBJECT_NOT_FOUND, "Object not found.")
     found = await get_object(ctx, model, object_id, projection(info.field_nodes, info, model, ctx.models))
     return {**found, "className": class_name}
 

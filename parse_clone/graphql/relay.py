@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 
 _CURSOR_PREFIX = "arrayconnection:"
 
@@ -60,33 +59,3 @@ def graphql_class_name(class_name: str) -> str:
 def lower_first(name: str) -> str:
     """`GameScore` -> `gameScore`."""
     return name[:1].lower() + name[1:]
-
-
-_IRREGULAR = {"person": "people", "man": "men", "woman": "women", "child": "children", "mouse": "mice",
-              "goose": "geese", "tooth": "teeth", "foot": "feet", "ox": "oxen"}
-_UNCOUNTABLE = {"equipment", "information", "rice", "money", "species", "series", "fish", "sheep",
-                "news", "data", "metadata", "feedback", "media", "software"}
-_PLURAL_RULES = (  # (ending, letters to drop, suffix), first match wins
-    (re.compile(r"(ss|sh|ch|x|z|us)$"), 0, "es"),
-    (re.compile(r"is$"), 2, "es"),
-    (re.compile(r"[^aeiou]y$"), 1, "ies"),
-    (re.compile(r"fe$"), 2, "ves"),
-    (re.compile(r"(?<!f)f$"), 1, "ves"),
-    (re.compile(r"s$"), 0, ""),  # already plural
-)
-
-
-def pluralize(word: str) -> str:
-    """An English plural of the last word of a camelCase name: gameScore -> gameScores, city -> cities."""
-    parts = re.split(r"(?<=[a-z0-9])(?=[A-Z])", word)
-    head, last = "".join(parts[:-1]), parts[-1]
-    lower = last.lower()
-    if lower in _UNCOUNTABLE:
-        return word
-    if lower in _IRREGULAR:
-        plural = _IRREGULAR[lower]
-        return head + (plural[0].upper() + plural[1:] if last[0].isupper() else plural)
-    for pattern, drop, suffix in _PLURAL_RULES:
-        if pattern.search(lower):
-            return head + (last[:-drop] if drop else last) + suffix
-    return head + last + "s"

@@ -180,6 +180,15 @@ async def test_node_query(gql, api):
     assert out == {"node": {"id": gid("GameScore", oid), "score": 3}}
 
 
+async def test_node_of_an_unknown_class_or_object_is_101(gql, api):
+    """As Parse Server: an id naming no class, or no object of a class, is "Object not found."."""
+    await _scores(api, 3)
+    for global_id in (gid("Nope", "x1"), gid("GameScore", "x1"), "garbage"):
+        payload = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": global_id})
+        assert payload == {"errors": [{"message": "Object not found.", "locations": [{"line": 1, "column": 19}],
+                                       "path": ["node"], "extensions": {"code": 101}}], "data": {"node": None}}
+
+
 async def test_schema_follows_rest_schema_changes(gql, api):
     status, payload = await gql.raw({"query": "{ widgets { count } }"})
     assert status == 400
@@ -195,3 +204,39 @@ async def test_schema_follows_rest_schema_changes(gql, api):
     await api.put("/schemas/Widget", {"fields": {"color": {"type": "String"}}}, master=True)
     assert (await gql.data("{ widgets { edges { node { color } } } }")) == {
         "widgets": {"edges": [{"node": {"color": None}}]}}
+
+
+async def test_schema_follows_the_schema_loader_without_a_restart(gql, api):
+    from parse_clone.schema_loader import ControllerTarget, LoadOptions, load_schema, parse_schema_data
+
+    assert (await gql.raw({"query": "{ gadgets { count } }"}))[0] == 400
+    document = parse_schema_data({"classes": [{"className": "Gadget", "fields": {"label": {"type": "String"}},
+                                               "classLevelPermissions": {"find": {"*": True}, "count": {"*": True},
+                                                                         "get": {"*": True}, "create": {"*": True}}}]})
+    await load_schema(document, ControllerTarget(api.server.schema), LoadOptions())
+    assert await gql.data('mutation { createGadget(input: {fields: {label: "g"}}) { gadget { label } } }') == {
+        "createGadget": {"gadget": {"label": "g"}}}
+    assert await gql.data("{ gadgets { count } }") == {"gadgets": {"count": 1}}
+
+
+async def test_the_schema_is_built_once_for_many_requests(gql, api, monkeypatch):
+    """Requests while nothing changes reuse the built schema; one schema change builds it once more."""
+    from parse_clone.graphql import schema as schema_module
+
+    builds: list[int] = []
+    real_build = schema_module.build
+
+    def counting_build(*args, **kwargs):
+        builds.append(1)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(schema_module, "build", counting_build)
+    await _scores(api, 1)
+    for _ in range(3):
+        assert await gql.data("{ gameScores { count } }") == {"gameScores": {"count": 1}}
+    assert len(builds) == 1
+    await api.put("/schemas/GameScore", {"fields": {"color": {"type": "String"}}}, master=True)
+    for _ in range(3):
+        assert await gql.data("{ gameScores { edges { node { color } } } }") == {
+            "gameScores": {"edges": [{"node": {"color": None}}]}}
+    assert len(builds) == 2

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from graphql import GraphQLInputObjectType, GraphQLObjectType
 
 from parse_clone.core.schema.controller import _with_defaults
+from parse_clone.graphql.plurals import pluralize
 from parse_clone.graphql.schema import build
 
 FIELDS = {"score": {"type": "Number"}, "name": {"type": "String"}, "when": {"type": "Date"},
@@ -91,3 +93,22 @@ def test_class_name_already_plural_keeps_its_get_query():
     query = schema.query_type.fields
     assert str(query["jobs"].type) == "Jobs!"
     assert [n for n in query if n.startswith("jobs")] == ["jobs"]
+
+
+@pytest.mark.parametrize(("word", "plural"), [
+    ("gameScore", "gameScores"), ("category", "categories"), ("salesPerson", "salesPeople"), ("quiz", "quizzes"),
+    ("hero", "heroes"), ("roof", "roofs"), ("knife", "knives"), ("chief", "chiefs"), ("index", "indices"),
+    ("matrix", "matrices"), ("criterion", "criteria"), ("cactus", "cacti"), ("datum", "data"), ("news", "news"),
+    ("userData", "userData"), ("catFish", "catFish"), ("jobs", "jobs"), ("lockedE", "lockedES"),
+    ("photoID", "photoIDS"), ("item2", "item2s"), ("monkey", "monkeys"), ("titmouse", "titmice"),
+])
+def test_find_query_names_are_pluralized_as_parse_server_names_them(word, plural):
+    """As the npm `pluralize` package (8.0.0, Parse Server's) answers, letter case of the ending included."""
+    assert pluralize(word) == plural
+
+
+def test_the_find_query_of_a_class_uses_the_plural():
+    schemas = {n: {"className": n, "fields": _with_defaults(n, {})} for n in ("_User", "_Role")}
+    schemas["Category"] = {"className": "Category", "fields": _with_defaults("Category", {})}
+    query = build(schemas, []).schema.query_type.fields
+    assert str(query["category"].type) == "Category!" and str(query["categories"].type) == "CategoryConnection!"
