@@ -193,7 +193,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
     async def count(self, class_name: str, schema: ClassSchema, where: Where) -> int:
         """SELECT count(*) with the translated where."""
         async with self._db.read(self.max_time_ms) as conn:
-            columns = await self._table_columns(conn, class_name)
+            columns = self._columns.get(class_name) or await self._table_columns(conn, class_name)
             if columns is None:
                 return 0
             fields = self._fields(class_name, schema)
