@@ -115,7 +115,7 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
     operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
     check_where(server, auth, opts.where)  # requestComplexity: queryDepth, subqueryDepth, allowRegex
-    clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
+    clp = None if auth.bypasses_permissions else server.schema.clp_of(class_name, schema)
     where = await build_where(server, auth, class_name, schema, opts.where, operation, clp)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}

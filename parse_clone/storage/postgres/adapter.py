@@ -202,7 +202,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
                 lambda w: self._count_once(class_name, columns, fields, w))
             if tr.residual is not None:
                 return len(await self._matching(conn, class_name, schema, where))
-            return int(await st.fetchval(conn, sql, params) or 0)
+            return int(await st.guarded(conn, conn.fetchval, sql, params, None) or 0)
 
     def _count_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any],
                     where: Where) -> tuple[str, list[Any], Translation]:
