@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -50,6 +51,41 @@ def validate_where(where: Any, is_master: bool) -> None:
                 raise ParseError(ParseError.INVALID_QUERY, f"Bad $options value for query: {value['$options']}")
         if not _KEY_RE.match(key) and key not in (_MASTER_KEYS if is_master else _SPECIAL_KEYS):
             raise ParseError(ParseError.INVALID_KEY_NAME, f"Invalid key name: {key}")
+
+
+_FIELD_NAME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
+_SCALAR_TYPES = (str, int, bool, type(None))  # exact types; a float is checked for NaN / infinity
+_LIST_OPS = ("$in", "$nin")
+_TRANSFORMED_TYPES = ("Pointer", "Relation")  # a string names an object; a Relation is a sub-query
+
+
+def _plain_scalar(value: Any) -> bool:
+    kind = type(value)
+    return kind in _SCALAR_TYPES or (kind is float and math.isfinite(value))
+
+
+def is_plain_where(where: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """True for a where that `validate_where` accepts and `resolve_subqueries` and `normalize_where`
+    give back unchanged: top-level field names (not ACL, createdAt / updatedAt, a Pointer or a
+    Relation) compared with strings, numbers, booleans or null, directly or through $eq, $ne, $lt,
+    $lte, $gt, $gte, $in and $nin. The usual list and count skip those walks; anything else takes them."""
+    for key, value in where.items():
+        if key in DATE_FIELDS or key == "ACL" or _FIELD_NAME_RE.fullmatch(key) is None:
+            return False
+        f = fields.get(key)
+        if f is not None and f.get("type") in _TRANSFORMED_TYPES:
+            return False
+        if _plain_scalar(value):
+            continue
+        if type(value) is not dict or not value:
+            return False
+        for op, arg in value.items():
+            if op in _PLAIN_OPS:
+                if not _plain_scalar(arg):
+                    return False
+            elif op not in _LIST_OPS or type(arg) is not list or not all(_plain_scalar(v) for v in arg):
+                return False
+    return True
 
 
 def _field_type(fields: dict[str, Any], key: str) -> str | None:

@@ -470,6 +470,28 @@ async def test_count_with_limit_zero(api):
     assert (status, body) == (200, {"results": [], "count": 5})
 
 
+async def test_a_count_with_limit_zero_still_checks_its_order(api):
+    await seed_numbers(api)
+    assert await api.get("/classes/Num", params={"count": 1, "limit": 0, "order": "$bad"}) == (
+        400, {"code": 105, "error": "Invalid field name: $bad."})
+    assert await api.get("/classes/Num", params={"count": 1, "limit": 0, "order": "-n"}) == (
+        200, {"results": [], "count": 5})
+    assert await api.get("/classes/Num", params={"limit": 0}) == (200, {"results": []})
+
+
+async def test_a_count_of_plain_and_encoded_comparisons(api):
+    """Plain values go to storage as sent; pointers, dates and ACL-readable rows as before."""
+    (owner,) = await seed(api, "Owner", {"name": "o"})
+    await seed(api, "Task", {"status": "open", "n": 1, "owner": pointer("Owner", owner)},
+               {"status": "open", "n": 7, "ACL": {}}, {"status": "done", "n": 7})
+    cases = [({"status": "open"}, 1), ({"n": {"$gte": 5}}, 1), ({"status": {"$in": ["open", "done"]}}, 2),
+             ({"owner": owner}, 1), ({"owner": pointer("Owner", owner)}, 1),
+             ({"createdAt": {"$lt": date("2999-01-01T00:00:00.000Z")}}, 2), ({"status": {"$ne": None}}, 2)]
+    for where, expected in cases:
+        assert await api.get("/classes/Task", params={"where": where, "count": 1, "limit": 0}) == (
+            200, {"results": [], "count": expected}), where
+
+
 # ----- keys / excludeKeys -----
 async def test_keys_select_fields_and_keep_the_defaults(api):
     await seed(api, "Wide", {"name": "w", "a": 1, "b": 2, "ACL": {"*": {"read": True}}})

@@ -244,3 +244,17 @@ async def test_an_update_after_a_new_column_returns_it(pg: PostgresAdapter) -> N
     await pg.find_one_and_update("Job", wider, {"objectId": "a1"}, {"room": "12B"})
     updated = await pg.find_one_and_update("Job", wider, {"objectId": "a1"}, {"status": "held"})
     assert (updated["status"], updated["room"]) == ("held", "12B")
+
+
+async def test_the_acl_filter_tests_for_a_missing_acl_first(pg: PostgresAdapter) -> None:
+    """As Parse Server writes it: a public object (no _rperm stored) is settled by the null test."""
+    from parse_clone.storage.postgres.where import Params, translate
+
+    params = Params()
+    tr = translate({"_rperm": {"$in": [None, "*", "u1"]}}, {"_rperm": "text[]"}, {}, params)
+    assert (tr.sql, params.values) == ('(("_rperm" IS NULL OR "_rperm" && $1::text[]))', [["*", "u1"]])
+    for oid, readers in (("a1", None), ("b2", ["*"]), ("c3", ["u1"]), ("d4", ["u2"]), ("e5", [])):
+        await pg.create_object("Job", SCHEMA, make_doc(oid, status="open", _rperm=readers))
+    counts = [await pg.count("Job", SCHEMA, {"$and": [{"status": "open"}, {"_rperm": {"$in": group}}]})
+              for group in ([None, "*"], [None, "*", "u1"], ["*"], [None])]
+    assert counts == [2, 3, 1, 1]

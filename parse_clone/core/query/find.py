@@ -20,7 +20,7 @@ from ..permissions.own_sessions import own_sessions_where
 from .subqueries import resolve_subqueries
 from ..request_complexity import check_include, check_where
 from ...language.transform import decode_object, relation_stubs
-from ...language.where import normalize_where, validate_where
+from ...language.where import is_plain_where, normalize_where, validate_where
 
 ALWAYS_SELECTED = ("objectId", "createdAt", "updatedAt", "ACL")
 
@@ -64,6 +64,8 @@ async def build_where(server: Server, auth: Auth, class_name: str, schema: Class
     fields = schema["fields"] if schema else {}
     if len(where) == 1 and where.get("objectId").__class__ is str:
         normalized = {"objectId": where["objectId"]}  # a get: nothing to check, resolve or encode
+    elif is_plain_where(where, fields):
+        normalized = dict(where)  # plain comparisons (most lists and counts): the same
     else:
         validate_where(where, auth.bypasses_permissions)
         resolved = await resolve_subqueries(server, auth, class_name, fields, where, find)
@@ -113,10 +115,13 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     # A pure count (limit 0) is judged by the `count` permission alone, as Parse Server does.
     operation = "get" if is_get else ("count" if opts.count and opts.limit == 0 else "find")
     check_where(server, auth, opts.where)  # requestComplexity: queryDepth, subqueryDepth, allowRegex
-    clp = None if auth.bypasses_permissions else await server.schema.clp(class_name)
+    clp = None if auth.bypasses_permissions else server.schema.clp_of(class_name, schema)
     where = await build_where(server, auth, class_name, schema, opts.where, operation, clp)
     if schema is None:
         return {"results": [], "count": 0} if opts.count else {"results": []}
+    if opts.limit == 0 and (operation == "count" or not opts.count) and not (
+            opts.explain or opts.include or opts.include_all or opts.keys is not None or opts.exclude_keys):
+        return await _without_results(server, auth, class_name, schema, opts, where)
     fields = schema["fields"]
     response: dict[str, Any] = {}
     count_where = where
@@ -146,6 +151,19 @@ async def find(server: Server, auth: Auth, class_name: str, opts: QueryOptions,
     response["results"] = await triggers.after_find(server, auth, class_name, results, opts)
     if opts.count:
         response["count"] = 0 if count_where is None else await server.storage.count(class_name, schema, count_where)
+    return response
+
+
+async def _without_results(server: Server, auth: Auth, class_name: str, schema: ClassSchema, opts: QueryOptions,
+                           where: dict[str, Any] | None) -> dict[str, Any]:
+    """A find with limit 0 (a count, or an empty page) and nothing to include or project: no objects
+    to read, decode or filter; the sort is still checked and afterFind still runs. A count here is
+    a pure count, judged by the `count` permission alone: `where` is already the count's."""
+    if opts.order:
+        _sort_spec(opts.order, class_name, schema["fields"])  # (for its errors)
+    response: dict[str, Any] = {"results": await triggers.after_find(server, auth, class_name, [], opts)}
+    if opts.count:
+        response["count"] = 0 if where is None else await server.storage.count(class_name, schema, where)
     return response
 
 

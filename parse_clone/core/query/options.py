@@ -15,6 +15,7 @@ Finder = Callable[..., Awaitable[dict[str, Any]]]
 FIND_PARAMS = ("skip", "limit", "order", "count", "keys", "excludeKeys", "include", "includeAll",
                "redirectClassNameForKey", "where", "readPreference", "includeReadPreference",
                "subqueryReadPreference", "hint", "explain", "comment")
+_FIND_PARAM_SET = frozenset(FIND_PARAMS)
 GET_PARAMS = ("keys", "include", "excludeKeys", "readPreference", "includeReadPreference", "subqueryReadPreference")
 READ_PREFERENCES = ("PRIMARY", "PRIMARY_PREFERRED", "SECONDARY", "SECONDARY_PREFERRED", "NEAREST")
 
@@ -67,9 +68,10 @@ def _check_read_preferences(body: dict[str, Any]) -> None:
 
 def options_from_body(body: dict[str, Any], default_limit: int, max_limit: int | None) -> QueryOptions:
     """Parse a find's parameters (query string or body); 102 for an unknown parameter."""
-    for key in body:
-        if key not in FIND_PARAMS:
-            raise ParseError(ParseError.INVALID_QUERY, f"Invalid parameter for query: {key}")
+    if not _FIND_PARAM_SET.issuperset(body):
+        for key in body:
+            if key not in _FIND_PARAM_SET:
+                raise ParseError(ParseError.INVALID_QUERY, f"Invalid parameter for query: {key}")
     _check_read_preferences(body)
     where = body.get("where")
     if isinstance(where, str):  # a where that was not valid JSON in the query string or a form body
@@ -86,12 +88,17 @@ def options_from_body(body: dict[str, Any], default_limit: int, max_limit: int |
         opts.limit = max_limit
     if body.get("skip"):
         opts.skip = max(_as_int("skip", body["skip"]), 0)
-    opts.order = _split(body.get("order"))
-    opts.count = bool(body.get("count")) and body.get("count") not in ("0", "false")
+    count = body.get("count")
+    opts.count = bool(count) and count not in ("0", "false")
+    # (the list options a plain find or count leaves out keep their empty defaults)
+    if (order := body.get("order")) is not None:
+        opts.order = _split(order)
     if body.get("keys") is not None:
         opts.keys = _split(body["keys"])
-    opts.exclude_keys = _split(body.get("excludeKeys"))
-    opts.include = _split(body.get("include"))
+    if (exclude := body.get("excludeKeys")) is not None:
+        opts.exclude_keys = _split(exclude)
+    if (include := body.get("include")) is not None:
+        opts.include = _split(include)
     opts.include_all = bool(body.get("includeAll")) or "*" in opts.include
     if body.get("redirectClassNameForKey"):
         opts.redirect_key = str(body["redirectClassNameForKey"])

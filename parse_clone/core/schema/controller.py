@@ -114,7 +114,10 @@ class SchemaController:
 
     async def clp(self, class_name: str) -> dict[str, Any] | None:
         """The class's CLP merged with the server's protectedFields option (None = no CLP stored)."""
-        schema = await self.get(class_name)
+        return self.clp_of(class_name, await self.get(class_name))
+
+    def clp_of(self, class_name: str, schema: ClassSchema | None) -> dict[str, Any] | None:
+        """`clp()` from the class schema `get()` answered (for a caller that has it already)."""
         if schema is None:
             return None
         return self._merged_clp(class_name, schema.get("classLevelPermissions"), keep_none=True)

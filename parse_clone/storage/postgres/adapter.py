@@ -193,7 +193,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
     async def count(self, class_name: str, schema: ClassSchema, where: Where) -> int:
         """SELECT count(*) with the translated where."""
         async with self._db.read(self.max_time_ms) as conn:
-            columns = await self._table_columns(conn, class_name)
+            columns = self._columns.get(class_name) or await self._table_columns(conn, class_name)
             if columns is None:
                 return 0
             fields = self._fields(class_name, schema)
@@ -202,7 +202,7 @@ class PostgresAdapter(SchemaStore, ObjectWrites, IndexStore, RelationStore, Glob
                 lambda w: self._count_once(class_name, columns, fields, w))
             if tr.residual is not None:
                 return len(await self._matching(conn, class_name, schema, where))
-            return int(await st.fetchval(conn, sql, params) or 0)
+            return int(await st.guarded(conn, conn.fetchval, sql, params, None) or 0)
 
     def _count_once(self, class_name: str, columns: dict[str, str], fields: dict[str, Any],
                     where: Where) -> tuple[str, list[Any], Translation]:

@@ -53,7 +53,7 @@ class _Checkout:
         self._conn: asyncpg.Connection | None = None
 
     async def __aenter__(self) -> asyncpg.Connection:
-        self._conn = await self._pool.acquire()
+        self._conn = self._pool.take_idle() or await self._pool.acquire()  # (no coroutine for an idle one)
         return self._conn
 
     async def __aexit__(self, *exc: object) -> None:

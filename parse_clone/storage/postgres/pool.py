@@ -46,15 +46,22 @@ class Pool:
         self._loop = asyncio.get_running_loop()
         self.release(await self.acquire())
 
-    async def acquire(self) -> asyncpg.Connection:
-        """An idle connection, a new one while under max_size, else the next one released."""
-        if self._closed:
-            raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "PostgreSQL storage is not connected")
-        while self._idle:  # (never while requests wait: a released connection goes to them first)
+    def take_idle(self) -> asyncpg.Connection | None:
+        """An idle connection without waiting, or None (`acquire` then waits or connects)."""
+        while self._idle and not self._closed:  # (never while requests wait: a released one goes to them)
             conn = self._idle.pop()
             if not conn.is_closed():
                 return conn
             self._size -= 1  # lost while idle (the server went away): make another
+        return None
+
+    async def acquire(self) -> asyncpg.Connection:
+        """An idle connection, a new one while under max_size, else the next one released."""
+        if self._closed:
+            raise ParseError(ParseError.INTERNAL_SERVER_ERROR, "PostgreSQL storage is not connected")
+        conn = self.take_idle()
+        if conn is not None:
+            return conn
         if self._size < self._max_size and not self._waiters:
             return await self._connect()
         # (get_running_loop() costs a getpid() system call each time)

@@ -23,8 +23,7 @@ async def fetch(conn: asyncpg.Connection, sql: str, params: list[Any]) -> list[a
 
 async def fetchval(conn: asyncpg.Connection, sql: str, params: list[Any]) -> Any:
     """The first value of the first row, or None."""
-    rows = await fetch(conn, sql, params)
-    return rows[0][0] if rows else None
+    return await guarded(conn, conn.fetchval, sql, params, None)
 
 
 async def execute(conn: asyncpg.Connection, sql: str, params: list[Any]) -> str:

@@ -320,16 +320,18 @@ def _in(ctx: _Ctx, col: Column, values: list[Any]) -> str:
         return _json_in(ctx, col.expr, values)
     with_null = any(v is None for v in values)
     present = [v for v in values if v is not None]
-    null_sql = f" OR {col.expr} IS NULL" if with_null else ""
+    # The null test first, as Parse Server writes it: the cheaper test settles the common row (the
+    # ACL filter's public objects store no _rperm) before the array comparison is evaluated.
+    null_sql = f"{col.expr} IS NULL OR " if with_null else ""
     if col.kind == "perm":
         strings = [v for v in present if isinstance(v, str)]
-        return f"{col.expr} && {ctx.params.add(strings, 'text[]')}{null_sql}"
+        return f"{null_sql}{col.expr} && {ctx.params.add(strings, 'text[]')}"
     if col.kind in ("point", "polygon"):
         raise Unsupported("$in on geo")
     domain = [v for ok, v in (_scalar(col, x) for x in present) if ok]
     if not domain:
         return f"{col.expr} IS NULL" if with_null else "FALSE"
-    return f"{col.expr} = ANY({ctx.params.add(domain, _CASTS[col.kind] + '[]')}){null_sql}"
+    return f"{null_sql}{col.expr} = ANY({ctx.params.add(domain, _CASTS[col.kind] + '[]')})"
 
 
 def _contained_by(ctx: _Ctx, col: Column, values: list[Any]) -> str:
