@@ -18,6 +18,7 @@ from .core.runtime.server import Server
 from .files import open_files_adapter
 from .graphql import mount_graphql
 from .http.idempotency import compile_paths
+from .http.mount_dispatch import dispatch_mount_first
 from .http.pipeline import Pipeline
 from .http.rate_limit import build_rate_limits
 from .http.routes import build_router
@@ -98,4 +99,5 @@ def build_app(server: Server) -> web.Application:
     if live:
         live.attach(app, catch_all=bool(mount))
     app.on_cleanup.append(on_cleanup)
+    dispatch_mount_first(app, mount, handle)  # the mount path's requests skip aiohttp's URL dispatch
     return app

@@ -19,6 +19,7 @@ from ..route_allow_list import normalized_route, route_allowed
 from ..trust_proxy import request_ip
 from .access_log import log_access, log_parse_error, log_request, log_response, verbose_enabled
 from .keys import key_auth
+from .prepared_response import PreparedHead, PreparedJsonResponse
 from .idempotency import ensure_idempotency
 from .rate_limit import RateLimited, enforce_rate_limit, rate_limits_of
 from .sanitize import client_message
@@ -40,6 +41,7 @@ CORS_ALLOW_HEADERS = ("X-Parse-Master-Key, X-Parse-REST-API-Key, X-Parse-Javascr
                       "X-Parse-Request-Id, Content-Type, Pragma, Cache-Control")
 _METHODS = ("GET", "PUT", "POST", "DELETE")
 _SLASHES = re.compile(r"/{2,}")
+_ANY_ORIGIN = ["*"]
 _UNMATCHED: Any = object()  # dispatch's `matched` when the caller has not asked the router
 
 
@@ -82,15 +84,16 @@ class Pipeline:
         self.server = server
         self.router = router
         self.mount = server.config.mount
+        self._heads: dict[tuple[Any, ...], PreparedHead] = {}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """The aiohttp entry point for everything under the mount path."""
         started = time.perf_counter()
-        cors = cors_headers(self.server, request.headers.get("Origin"))
+        origin = request.headers.get("Origin")
         if request.method == "OPTIONS":
             log_access(request.method, request.path, request.query_string, 200,
                        (time.perf_counter() - started) * 1000)
-            return web.Response(status=200, headers=cors)
+            return web.Response(status=200, headers=cors_headers(self.server, origin))
         try:
             reply = await self._handle(request)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Parse error response
@@ -103,19 +106,40 @@ class Pipeline:
             reply = error_reply(exc, self.server.config.enableSanitizedErrorResponse)
             if isinstance(exc, RateLimited):
                 reply.headers.update(exc.headers)
-        headers = {**cors, **reply.headers} if reply.headers else cors
-        if reply.stream is not None:
-            resp: web.StreamResponse = await stream_reply(request, reply, headers)
-        elif reply.raw is not None:
-            resp = web.Response(body=reply.raw, status=reply.status, headers=headers,
-                                content_type=reply.content_type or "application/octet-stream")
-        elif reply.body is None and reply.status != 200:
-            resp = web.Response(status=reply.status, headers=headers)
+        if reply.stream is None and reply.raw is None and not reply.headers \
+                and (reply.body is not None or reply.status == 200):
+            resp: web.StreamResponse = PreparedJsonResponse(
+                orjson.dumps(reply.body if reply.body is not None else {}), reply.status,
+                self._json_head(reply.status, origin))
         else:
-            resp = json_response(reply.body if reply.body is not None else {}, reply.status, headers)
+            cors = cors_headers(self.server, origin)
+            headers = {**cors, **reply.headers} if reply.headers else cors
+            if reply.stream is not None:
+                resp = await stream_reply(request, reply, headers)
+            elif reply.raw is not None:
+                resp = web.Response(body=reply.raw, status=reply.status, headers=headers,
+                                    content_type=reply.content_type or "application/octet-stream")
+            elif reply.body is None and reply.status != 200:
+                resp = web.Response(status=reply.status, headers=headers)
+            else:
+                resp = json_response(reply.body if reply.body is not None else {}, reply.status, headers)
         log_access(request.method, request.path, request.query_string, reply.status,
                    (time.perf_counter() - started) * 1000)
         return resp
+
+    def _json_head(self, status: int, origin: str | None) -> PreparedHead:
+        """The serialised status line, CORS headers and Content-Type of a JSON reply (made once per
+        status and CORS answer; the config's CORS options are read each time, so changes apply)."""
+        cfg = self.server.config
+        allowed = cfg.allowOrigin or _ANY_ORIGIN
+        key = (status, origin if origin and origin in allowed else allowed[0],
+               tuple(cfg.allowHeaders) if cfg.allowHeaders else None)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) >= 256:  # only a config changed over and over gets here
+                self._heads.clear()
+            head = self._heads[key] = PreparedHead(status, cors_headers(self.server, origin))
+        return head
 
     async def _handle(self, request: web.Request) -> Reply:
         path = request.path[len(self.mount):] if self.mount else request.path

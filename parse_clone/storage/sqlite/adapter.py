@@ -110,6 +110,7 @@ class SQLiteAdapter(StorageAdapter):
         # must not wait for the transaction they belong to.
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"sqlite_tx_{id(self)}", default=False)
         self._tables: set[str] = set()  # class tables known to exist (exact spelling)
+        self._by_id_sql: dict[tuple[str, str, int | None], str] = {}  # a get's SELECT, per class, filter and limit
         self._plans: dict[str, bool] = {}  # SELECT text -> SQLite answers it from an index, without a sort
         self.max_time_ms: float | None = None  # databaseOptions.maxTimeMS (time_limit.py)
         self.clock: Callable[[], float] = time.monotonic  # what maxTimeMS is measured with
@@ -443,7 +444,14 @@ class SQLiteAdapter(StorageAdapter):
         """`_matching` for a filter without residual (by_id_filter's), whole documents, unsorted."""
         if not self._has_table(class_name):
             return []
-        return list(map(_doc, self._execute_read(class_name, *self._select_sql(class_name, flt, "", limit))))
+        key = (class_name, flt.sql, limit)
+        sql = self._by_id_sql.get(key)
+        if sql is None:
+            if len(self._by_id_sql) >= 1024:
+                self._by_id_sql.clear()
+            sql = self._by_id_sql[key] = self._select_sql(class_name, flt, "", limit)[0]
+        params = flt.params if limit is None else [*flt.params, limit, 0]
+        return list(map(_doc, self._execute_read(class_name, sql, params)))
 
     def _select_sql(self, class_name: str, flt: SqlFilter, order: str = "", limit: int | None = None,
                     skip: int = 0, read: Projection | None = None) -> tuple[str, list[Any]]:

@@ -78,18 +78,19 @@ def by_id_filter(where: Where) -> SqlFilter | None:
     listed = entities.get("$in")
     if listed.__class__ is not list or not all(e is None or e.__class__ is str for e in listed):
         return None
-    sql, params = _read_perm_filter(tuple(listed))
-    return SqlFilter(f"{_BY_ID} AND {sql}", [object_id, *params], None)
+    sql, params = _by_id_read_perm_filter(tuple(listed))
+    return SqlFilter(sql, [object_id, *params], None)
 
 
 _BY_ID = '"objectId" = ?'  # what _column("objectId", <a string>) gives
 
 
 @lru_cache(maxsize=256)
-def _read_perm_filter(entities: tuple[str | None, ...]) -> tuple[str, tuple[Any, ...]]:
-    """`_perm_filter` of `{"_rperm": {"$in": entities}}`, remembered: a requester's ACL group repeats."""
+def _by_id_read_perm_filter(entities: tuple[str | None, ...]) -> tuple[str, tuple[Any, ...]]:
+    """The objectId test and `_perm_filter` of `{"_rperm": {"$in": entities}}`, remembered: a requester's
+    ACL group repeats (and one SQL text, whose hash is kept, serves all its gets)."""
     sql, params = _perm_filter("_rperm", {"$in": list(entities)})  # type: ignore[misc]
-    return sql, tuple(params)
+    return f"{_BY_ID} AND {sql}", tuple(params)
 
 
 def order_by(sort: list[tuple[str, int]], fields: dict[str, Any]) -> str | None:
