@@ -84,7 +84,7 @@ async def find_connection(ctx: "GraphQLContext", model: "ClassModel", info: Grap
     cfg = server.config
     skip, limit, pre_count = skip_and_limit(args.get("skip"), args.get("first"), args.get("after"),
                                             args.get("last"), args.get("before"), cfg.maxLimit)
-    nodes, top = node_selection(info)
+    nodes, top, wants_cursors = node_selection(info)
     wants_rows = bool(nodes) or "pageInfo" in top or "edges" in top
     page = children(top.get("pageInfo", []), info)
     wants_count = "count" in top or "hasNextPage" in page or "hasPreviousPage" in page
@@ -115,14 +115,17 @@ async def find_connection(ctx: "GraphQLContext", model: "ClassModel", info: Grap
     if model.class_name == "_User":
         for r in results:
             r.pop("sessionToken", None)
-    edges = [{"cursor": offset_to_cursor(start + i), "node": r} for i, r in enumerate(results)]
+    if wants_cursors:
+        edges = [{"cursor": offset_to_cursor(start + i), "node": r} for i, r in enumerate(results)]
+    else:  # nothing reads an edge's cursor: not encoded
+        edges = [{"node": r} for r in results]
     total = count or 0
     page_info = {
         "hasPreviousPage": bool(total > 0 and start > 0),
         "startCursor": offset_to_cursor(start),
         "endCursor": offset_to_cursor(start + (len(results) or 1) - 1),
         "hasNextPage": total > start + len(results),
-    }
+    } if "pageInfo" in top else None
     return {"edges": edges, "pageInfo": page_info, "count": count}
 
 

@@ -93,9 +93,10 @@ def _project(nodes: list[FieldNode], info: GraphQLResolveInfo, model: "ClassMode
         keys.append(prefix + ("objectId" if name == "id" else name))
 
 
-def node_selection(info: GraphQLResolveInfo) -> tuple[list[FieldNode], dict[str, list[FieldNode]]]:
-    """The `edges { node }` field nodes of a connection selection, and the connection's own fields."""
+def node_selection(info: GraphQLResolveInfo) -> tuple[list[FieldNode], dict[str, list[FieldNode]], bool]:
+    """The `edges { node }` field nodes of a connection selection, the connection's own fields, and
+    whether the edges' cursors are selected."""
     top = children(info.field_nodes, info)
     edges = top.get("edges", [])
-    nodes = children(edges, info).get("node", []) if edges else []
-    return nodes, top
+    below = children(edges, info) if edges else {}
+    return below.get("node", []), top, "cursor" in below
