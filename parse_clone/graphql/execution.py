@@ -72,7 +72,6 @@ def _object_value(schema: GraphQLSchema, plan: FieldPlan, source: dict) -> tuple
     return value, types
 
 
-
 class ParseExecutionContext(ExecutionContext):
     """ExecutionContext whose plain fields (see the module's docstring) skip the general field path."""
 
@@ -90,8 +89,10 @@ class ParseExecutionContext(ExecutionContext):
             self._field_plans = checked.memo.setdefault("field plans", {})
             if not checked.conditional:
                 self._subfields_cache = checked.memo.setdefault("subfields", {})
-                self._completers = checked.memo.get("completers") or checked.memo.setdefault(
-                    "completers", Completers(self.schema, self.fragments, self._subfields_cache, self._field_plans))
+                self._completers = checked.memo.get("completers")
+                if self._completers is None:
+                    self._completers = checked.memo["completers"] = Completers(
+                        self.schema, self.fragments, self._subfields_cache, self._field_plans)
 
     @classmethod
     def build(cls, schema: GraphQLSchema, document: DocumentNode, root_value: Any = None,  # type: ignore[override]

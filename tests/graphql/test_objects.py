@@ -240,3 +240,17 @@ async def test_the_schema_is_built_once_for_many_requests(gql, api, monkeypatch)
         assert await gql.data("{ gameScores { edges { node { color } } } }") == {
             "gameScores": {"edges": [{"node": {"color": None}}]}}
     assert len(builds) == 2
+
+
+async def test_connection_cursors_and_page_info_follow_the_selection(gql, api):
+    """Cursors and pageInfo are built only when selected: selected under an alias or in a fragment they
+    are answered, run after run of the same document; left out, the edges answer without them."""
+    ids = await _scores(api, 1, 2)
+    query = """{ gameScores(order: [score_ASC], first: 1) { edges { at: cursor node { objectId } } ...P } }
+      fragment P on GameScoreConnection { pageInfo { endCursor hasNextPage } }"""
+    expected = {"gameScores": {"edges": [{"at": offset_to_cursor(0), "node": {"objectId": ids[0]}}],
+                               "pageInfo": {"endCursor": offset_to_cursor(0), "hasNextPage": True}}}
+    assert await gql.data(query) == expected
+    assert await gql.data(query) == expected
+    assert await gql.data("{ gameScores(order: [score_ASC]) { edges { node { score } } } }") == \
+        {"gameScores": {"edges": [{"node": {"score": 1}}, {"node": {"score": 2}}]}}
